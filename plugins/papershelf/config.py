@@ -1,0 +1,48 @@
+"""Plugin options, declared the MkDocs way, and their conversion to core `Settings`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+from .library import Settings
+from .normalize import PUBLIC_FIELDS
+
+
+class OneOrMany(c.ListOfItems):
+    """A list option that also accepts a single value (`bib: refs.bib`)."""
+
+    def run_validation(self, value: object) -> list[Any]:
+        if isinstance(value, str):
+            value = [value]
+        return super().run_validation(value)
+
+
+class PapershelfConfig(base.Config):
+    bib = OneOrMany(c.Type(str), default=["bib/*.bib"])
+    """The .bib file(s), relative to mkdocs.yml; glob patterns allowed."""
+    notes = c.Type(str, default="bib/notes")
+    """Folder of note files (`<key>.md`), relative to mkdocs.yml; keep it outside docs/."""
+    path = c.Type(str, default="papers")
+    """Where the index (`<path>/`) and the paper pages (`<path>/<slug>/`) live in the site."""
+    facets = c.ListOfItems(c.Type(str), default=[])
+    """Extra note front-matter fields to show and filter on, e.g. [method, benchmark]."""
+    public_fields = c.ListOfItems(c.Type(str), default=list(PUBLIC_FIELDS))
+    """BibTeX fields shown in the copyable entry; all others stay private."""
+    catalogue = c.Type(str, default="papers.json")
+    """Where the public JSON catalogue is written in the site ('' to skip it)."""
+
+
+def to_settings(config: PapershelfConfig, config_file_path: str | None) -> Settings:
+    root = Path(config_file_path).parent if config_file_path else Path.cwd()
+    return Settings(
+        root=root.resolve(),
+        bib=tuple(config.bib),
+        notes=config.notes,
+        path=config.path.strip("/") or "papers",
+        facets=tuple(config.facets),
+        public_fields=tuple(f.lower() for f in config.public_fields),
+    )

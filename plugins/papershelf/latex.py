@@ -1,0 +1,139 @@
+"""LaTeX as found in .bib files -> display Unicode, fast.
+
+One regex pass handles what real Zotero/Better BibTeX exports contain (accents in all their
+brace forms, special letters, escaped symbols, dashes, quotes, text-formatting commands,
+protective braces). Math stays verbatim. Only a string holding a command this table does
+not know is looked up in pylatexenc's table, once per command name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Characters whose absence proves there is nothing to decode (the common case).
+_NEEDS_WORK = re.compile(r"[\\{}$~`']|--")
+
+_ACCENTS = {
+    "'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
+    "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
+    "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323", "b": "\u0331",
+    "t": "\u0361",
+}  # fmt: skip
+
+_SYMBOLS = {
+    "ss": "ß", "o": "ø", "O": "Ø", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ",
+    "oe": "œ", "OE": "Œ", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "dh": "ð",
+    "DH": "Ð", "th": "þ", "TH": "Þ", "ng": "ŋ", "NG": "Ŋ", "dj": "đ", "DJ": "Đ",
+    "textendash": "–", "textemdash": "—", "textquoteleft": "‘",
+    "textquoteright": "’", "textquotedblleft": "“", "textquotedblright": "”",
+    "ldots": "…", "dots": "…", "textellipsis": "…", "textregistered": "®",
+    "texttrademark": "™", "copyright": "©", "textcopyright": "©",
+    "textdegree": "°", "S": "§", "P": "¶", "euro": "€", "texteuro": "€",
+    "pounds": "£", "textsterling": "£", "textasciitilde": "~",
+    "textbackslash": "\\", "textunderscore": "_", "textbar": "|",
+    "textless": "<", "textgreater": ">", "textbullet": "•", "guillemotleft": "«",
+    "guillemotright": "»", "quad": " ", "qquad": " ", "LaTeX": "LaTeX",
+    "TeX": "TeX", "BibTeX": "BibTeX", "textasciicircum": "^", "slash": "/",
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
+    "lambda": "λ", "mu": "μ", "pi": "π", "sigma": "σ", "tau": "τ", "phi": "φ",
+    "omega": "ω", "Delta": "Δ", "Sigma": "Σ", "Omega": "Ω",
+}  # fmt: skip
+
+# Commands whose argument is plain text: the command goes, the argument stays.
+_TEXT_COMMANDS = frozenset(
+    ["emph", "textit", "textbf", "textsc", "texttt", "textrm", "textsf", "textsl", "textup", "textmd", "textnormal", "mbox", "text", "url", "nolinkurl", "uppercase", "lowercase", "MakeUppercase", "MakeLowercase", "ensuremath", "textsuperscript", "textsubscript", "underline", "hbox", "it", "bf", "em", "sc", "tt", "rm", "sf", "relax", "protect", "noopsort"]
+)
+
+_TOKEN = re.compile(
+    r"""
+    (?P<math>\$\$.+?\$\$|\$(?:\\.|[^$\\])+\$|\\\(.+?\\\))
+    |\\(?P<acc>['"^`~=.])\s*(?:\{\s*(?P<accarg>\\[ij](?![A-Za-z])|[^{}\\\s])?\s*\}
+                              |(?P<accbare>\\[ij](?![A-Za-z])|[A-Za-z]))
+    |\\(?P<lacc>[uvHckrdbt])(?:\s*\{\s*(?P<laccarg>\\[ij](?![A-Za-z])|[^{}\\\s])?\s*\}
+                             |\s+(?P<laccbare>[A-Za-z]))
+    |\\href\s*\{[^{}]*\}
+    |\\(?P<word>[A-Za-z]+)(?P<space>\s*)
+    |\\(?P<sym>[&%$\#_{}\s,;:!/\-@|\\])
+    |(?P<dash>---?)
+    |(?P<quote>``|'')
+    |(?P<tilde>~)
+    |(?P<brace>[{}])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_SYMBOL_ESCAPES = {"\\": " ", ",": " ", ";": " ", ":": " ", "!": "", "/": "", "-": "", "@": ""}
+_WORDLIKE = frozenset({"LaTeX", "TeX", "BibTeX"})
+
+
+def _replace(match: re.Match[str]) -> str:
+    group = match.lastgroup
+    if group == "math":
+        return match.group()
+    if match.group("acc") or match.group("lacc"):
+        accent = match.group("acc") or match.group("lacc")
+        base = (match.group("accarg") or match.group("accbare")
+                or match.group("laccarg") or match.group("laccbare") or "")  # fmt: skip
+        if base in ("\\i", "\\j"):
+            base = base[1]
+        return base + _ACCENTS[accent] if base else _ACCENTS[accent]
+    word = match.group("word")
+    if word is not None:
+        if word in _SYMBOLS:
+            keep_space = word in _WORDLIKE and match.group("space")
+            return _SYMBOLS[word] + (" " if keep_space else "")
+        if word in _TEXT_COMMANDS:
+            return ""
+        return _unknown_command(word)
+    sym = match.group("sym")
+    if sym is not None:
+        return " " if sym.isspace() else _SYMBOL_ESCAPES.get(sym, sym)
+    if group == "dash":
+        return "—" if len(match.group()) == 3 else "–"
+    if group == "quote":
+        return "“" if match.group() == "``" else "”"
+    if group == "tilde":
+        return " "
+    return ""  # a protective brace, or the URL half of \href{url}{text}
+
+
+def decode(text: str, *, keep_paragraphs: bool = False) -> str:
+    """Return `text` as display Unicode with whitespace collapsed.
+
+    With `keep_paragraphs`, blank lines survive as paragraph breaks ("\\n\\n").
+    """
+    if keep_paragraphs:
+        paragraphs = re.split(r"\n\s*\n", text.strip())
+        return "\n\n".join(p for p in (decode(p) for p in paragraphs) if p)
+    if _NEEDS_WORK.search(text):
+        text = _decode_cached(text)
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=65536)
+def _decode_cached(text: str) -> str:
+    out = _TOKEN.sub(_replace, text)
+    if any(unicodedata.combining(ch) for ch in out):
+        out = unicodedata.normalize("NFC", out)
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _unknown_command(word: str) -> str:
+    """A command missing from our table: ask pylatexenc once; if it does not know it either,
+    drop the command and keep its argument, as for `\\emph`."""
+    from pylatexenc.latex2text import LatexNodes2Text  # imported late: it is slow to load
+
+    try:
+        text = LatexNodes2Text(math_mode="verbatim").latex_to_text("\\" + word)
+    except Exception:  # pylatexenc raises many types on odd input; we only lose a symbol
+        return ""
+    return text if text.strip() and "\\" not in text else ""
+
+
+def strip_braces(text: str) -> str:
+    """For URL-like fields: drop protective braces and the escapes Zotero adds (`\\_`, `\\%`)."""
+    text = re.sub(r"\\([_%#&$~])", r"\1", text)
+    return text.replace("{", "").replace("}", "").strip()

@@ -1,0 +1,218 @@
+"""`load_library(settings)`: the one entry point the plugin, the CLI and the tests share."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .bib import BibFile, RawEntry, read_bib
+from .model import Entry, Library, Note, Paper, Problem
+from .normalize import PUBLIC_FIELDS, normalize
+from .notes import NoteFile, match_notes, read_note
+from .slugs import assign_slugs
+
+_NOT_INHERITED = frozenset({"crossref", "ids", "keywords", "title", "abstract"})
+
+
+class PapershelfError(Exception):
+    """No site can be built at all (e.g. the bibliography is missing)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Plugin options as plain values; paths are relative to `root` (the folder of mkdocs.yml)."""
+
+    root: Path
+    bib: tuple[str, ...] = ("bib/*.bib",)
+    notes: str = "bib/notes"
+    path: str = "papers"
+    facets: tuple[str, ...] = ()
+    public_fields: tuple[str, ...] = PUBLIC_FIELDS
+
+    def relative(self, path: str | Path) -> str:
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return Path(path).as_posix()
+
+    def bib_paths(self) -> list[Path]:
+        found: list[Path] = []
+        for pattern in self.bib:
+            full = os.path.join(self.root, pattern)
+            matches = sorted(glob.glob(full)) if glob.has_magic(pattern) else [full]
+            if not matches or not all(os.path.isfile(m) for m in matches):
+                raise PapershelfError(
+                    f"bibliography not found: '{pattern}' (relative to {self.root}); "
+                    "put your .bib file there or set `bib:` under `plugins: - papershelf:` "
+                    "in mkdocs.yml"
+                )
+            found.extend(Path(m) for m in matches)
+        return found
+
+    def notes_dir(self) -> Path:
+        return self.root / self.notes
+
+
+@dataclass
+class Cache:
+    """Results kept across `mkdocs serve` rebuilds, keyed by what they were computed from."""
+
+    bib_files: dict[tuple[str, str], BibFile] = field(default_factory=dict)
+    notes: dict[tuple[str, int, int, tuple[str, ...]], tuple[Note | None, list[Problem]]] = field(
+        default_factory=dict
+    )
+    papers: dict[Any, tuple[Paper, list[Problem]]] = field(default_factory=dict)
+
+
+def load_library(settings: Settings, cache: Cache | None = None) -> Library:
+    cache = cache or Cache()
+    problems: list[Problem] = []
+    raws = _read_bibs(settings, cache, problems)
+    raws = _resolve_crossrefs(raws, problems)
+    slugs, collisions = assign_slugs(r.key for r in raws)
+    for slug, keys in collisions:
+        first = next(r for r in raws if r.key == keys[1])
+        problems.append(Problem(first.path, first.line, first.key,
+                                f"keys {', '.join(repr(k) for k in keys)} all map to the page "
+                                f"'{settings.path}/{slug}/'; later ones get a hashed address",
+                                "give the entries keys that differ by more than case or "
+                                "punctuation", "slug-collision"))  # fmt: skip
+    fresh: dict[Any, tuple[Paper, list[Problem]]] = {}
+    papers = [_paper(raw, slugs[raw.key], settings, cache, fresh, problems) for raw in raws]
+    cache.papers = fresh
+    problems.extend(_duplicate_papers(papers))
+    notes = _read_notes(settings, cache, problems)
+    matched, note_problems = match_notes(notes, papers)
+    problems.extend(note_problems)
+    known = {p.key for p in papers}
+    for key, note in matched.items():
+        for other in note.related:
+            if other not in known:
+                problems.append(Problem(note.path, 1, key,
+                                        f"'related' names an unknown key '{other}'",
+                                        "use the citation key of a paper in the bibliography",
+                                        "unknown-related"))  # fmt: skip
+    papers.sort(key=lambda p: (-(p.year or 0), -(p.month or 0), p.title.casefold(), p.key))
+    entries = tuple(Entry(p, matched.get(p.key)) for p in papers)
+    problems.sort(key=lambda p: (p.path, p.line or 0, p.code))
+    return Library(entries, tuple(problems))
+
+
+def _read_bibs(settings: Settings, cache: Cache, problems: list[Problem]) -> list[RawEntry]:
+    entries: dict[str, RawEntry] = {}
+    for path in settings.bib_paths():
+        shown = settings.relative(path)
+        data = path.read_bytes()
+        digest = hashlib.sha1(data).hexdigest()
+        parsed = cache.bib_files.get((shown, digest))
+        if parsed is None:
+            text, decode_problem = decode_bytes(data, shown)
+            parsed = read_bib(text, shown)
+            if decode_problem:
+                parsed.problems.insert(0, decode_problem)
+            cache.bib_files = {k: v for k, v in cache.bib_files.items() if k[0] != shown}
+            cache.bib_files[(shown, digest)] = parsed
+        problems.extend(parsed.problems)
+        for raw in parsed.entries:
+            if raw.key in entries:
+                first = entries[raw.key]
+                problems.append(Problem(raw.path, raw.line, raw.key,
+                                        f"duplicate citation key (first defined at "
+                                        f"{first.path}:{first.line}); this entry was skipped",
+                                        "rename one of the two entries", "duplicate-key"))  # fmt: skip
+            else:
+                entries[raw.key] = raw
+    return list(entries.values())
+
+
+def decode_bytes(data: bytes, shown: str) -> tuple[str, Problem | None]:
+    """UTF-8 (with or without BOM); anything else is read as Windows-1252 and reported."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        problem = Problem(shown, line, None,
+                          f"file is not valid UTF-8 (byte 0x{data[error.start]:02x}); it was "
+                          "read as Windows-1252, so accented letters may be wrong",
+                          "re-save the file as UTF-8", "encoding")  # fmt: skip
+        return data.decode("cp1252", errors="replace"), problem
+
+
+def _resolve_crossrefs(raws: list[RawEntry], problems: list[Problem]) -> list[RawEntry]:
+    by_key = {r.key.lower(): r for r in raws}
+    resolved = []
+    for raw in raws:
+        target = raw.fields.get("crossref", "").strip()
+        if not target:
+            resolved.append(raw)
+            continue
+        parent = by_key.get(target.lower())
+        if parent is None or parent is raw:
+            problems.append(Problem(raw.path, raw.where("crossref"), raw.key,
+                                    f"crossref '{target}' names no entry; fields are not inherited",
+                                    "add the parent entry or remove the crossref", "bad-crossref"))  # fmt: skip
+            resolved.append(raw)
+            continue
+        # The parent's title names the whole volume: it becomes the child's booktitle.
+        inherited = {k: v for k, v in parent.fields.items()
+                     if k not in raw.fields and k not in _NOT_INHERITED}  # fmt: skip
+        if "title" in parent.fields and "booktitle" not in raw.fields:
+            inherited["booktitle"] = parent.fields["title"]
+        resolved.append(replace(raw, fields={**raw.fields, **inherited}))
+    return resolved
+
+
+def _paper(raw: RawEntry, slug: str, settings: Settings, cache: Cache,
+           fresh: dict[Any, tuple[Paper, list[Problem]]], problems: list[Problem]) -> Paper:  # fmt: skip
+    signature = (raw.key, raw.entry_type, raw.path, raw.line, slug, settings.public_fields,
+                 tuple(raw.fields.items()), tuple(raw.field_lines.items()))  # fmt: skip
+    hit = cache.papers.get(signature) or normalize(raw, slug, settings.public_fields)
+    fresh[signature] = hit
+    problems.extend(hit[1])
+    return hit[0]
+
+
+def _duplicate_papers(papers: Iterable[Paper]) -> list[Problem]:
+    problems = []
+    seen: dict[tuple[str, str], Paper] = {}
+    for paper in papers:
+        for kind, value in (("arXiv id", paper.arxiv), ("DOI", paper.doi.lower())):
+            if not value:
+                continue
+            first = seen.setdefault((kind, value), paper)
+            if first is not paper:
+                problems.append(Problem(paper.source_path, paper.source_line, paper.key,
+                                        f"same {kind} {value} as '{first.key}' "
+                                        f"({first.source_path}:{first.source_line})",
+                                        "keep one entry per paper", "duplicate-paper"))  # fmt: skip
+    return problems
+
+
+def _read_notes(settings: Settings, cache: Cache, problems: list[Problem]) -> list[Note]:
+    folder = settings.notes_dir()
+    if not folder.is_dir():
+        return []
+    notes = []
+    fresh: dict[tuple[str, int, int, tuple[str, ...]], tuple[Note | None, list[Problem]]] = {}
+    for path in sorted(folder.rglob("*.md")):
+        stat = path.stat()
+        signature = (str(path), stat.st_mtime_ns, stat.st_size, settings.facets)
+        hit = cache.notes.get(signature)
+        if hit is None:
+            shown = settings.relative(path)
+            text, decode_problem = decode_bytes(path.read_bytes(), shown)
+            note, note_problems = read_note(NoteFile(shown, text), settings.facets)
+            if decode_problem:
+                note_problems.insert(0, decode_problem)
+            hit = (note, note_problems)
+        fresh[signature] = hit
+        problems.extend(hit[1])
+        if hit[0] is not None:
+            notes.append(hit[0])
+    cache.notes = fresh
+    return notes

@@ -1,0 +1,166 @@
+"""The data model at the centre of papershelf: plain frozen values, no I/O, no MkDocs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with the input, reported with enough context to fix it.
+
+    `path` is relative to the site root (the folder of `mkdocs.yml`), `line` is 1-based.
+    """
+
+    path: str
+    line: int | None
+    key: str | None
+    message: str
+    hint: str = ""
+    code: str = "invalid"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        what = f"entry '{self.key}': {self.message}" if self.key else self.message
+        return f"{where}: {what}" + (f" ({self.hint})" if self.hint else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "key": self.key,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass(frozen=True)
+class Author:
+    first: str = ""
+    von: str = ""
+    last: str = ""
+    jr: str = ""
+
+    @property
+    def display(self) -> str:
+        """"First von Last, Jr." as people write it."""
+        name = " ".join(part for part in (self.first, self.von, self.last) if part)
+        return f"{name}, {self.jr}" if self.jr else name
+
+
+ET_AL = Author(last="et al.")
+
+
+@dataclass(frozen=True)
+class Links:
+    arxiv: str = ""
+    pdf: str = ""
+    code: str = ""
+    doi: str = ""
+    project: str = ""
+
+    def items(self) -> list[tuple[str, str]]:
+        """(label, url) pairs in display order, only those that are known."""
+        labels = (("arXiv", self.arxiv), ("PDF", self.pdf), ("Code", self.code),
+                  ("DOI", self.doi), ("Project page", self.project))  # fmt: skip
+        return [(label, url) for label, url in labels if url]
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One bibliography entry, normalised for display."""
+
+    key: str
+    slug: str
+    entry_type: str
+    title: str
+    authors: tuple[Author, ...] = ()
+    year: int | None = None
+    month: int | None = None
+    venue: str = ""
+    tags: tuple[str, ...] = ()
+    abstract: str = ""
+    arxiv: str = ""
+    arxiv_version: str = ""
+    doi: str = ""
+    links: Links = Links()
+    bibtex: str = ""
+    source_path: str = ""
+    source_line: int = 0
+
+    @property
+    def date_label(self) -> str:
+        if self.year is None:
+            return ""
+        if self.month is None:
+            return str(self.year)
+        return f"{MONTH_NAMES[self.month - 1]} {self.year}"
+
+    @property
+    def sort_key(self) -> tuple[int, int, str]:
+        return (self.year or 0, self.month or 0, self.key)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A person's write-up of one paper: Markdown body plus validated front matter."""
+
+    path: str
+    body: str
+    body_line: int = 1
+    key: str = ""
+    arxiv: str = ""
+    tags: tuple[str, ...] = ()
+    status: str = ""
+    rating: int | None = None
+    summary: str = ""
+    related: tuple[str, ...] = ()
+    uncertain: tuple[Mapping[str, Any], ...] = ()
+    extra: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A paper together with its note (if any): what one page shows."""
+
+    paper: Paper
+    note: Note | None = None
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        if self.note is None:
+            return self.paper.tags
+        return merge_tags(self.paper.tags, self.note.tags)
+
+
+def merge_tags(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    """Concatenate tag lists, dropping case-insensitive repeats but keeping the first spelling."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for group in groups:
+        for tag in group:
+            folded = tag.casefold()
+            if folded not in seen:
+                seen.add(folded)
+                out.append(tag)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything papershelf knows after reading the inputs, newest paper first."""
+
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...] = ()
+
+    def by_key(self) -> dict[str, Entry]:
+        return {entry.paper.key: entry for entry in self.entries}

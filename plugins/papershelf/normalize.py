@@ -1,0 +1,274 @@
+"""Raw entries -> display-ready `Paper`s: names, dates, venue, arXiv ids, links, public BibTeX."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from . import latex
+from .bib import MONTH_MACROS, RawEntry
+from .model import ET_AL, Author, Links, Paper, Problem, merge_tags
+
+# Fields that may appear in the BibTeX people copy from the site. Anything else (Zotero's
+# file, urldate, langid, annote, abstract, keywords, ...) stays private unless configured.
+PUBLIC_FIELDS = (
+    "author", "editor", "title", "booktitle", "journal", "journaltitle", "eventtitle",
+    "year", "month", "date", "volume", "number", "pages", "chapter", "edition", "series",
+    "publisher", "address", "location", "organization", "institution", "school",
+    "howpublished", "type", "doi", "isbn", "issn", "url", "eprint", "archiveprefix",
+    "eprinttype", "eprintclass", "primaryclass",
+)  # fmt: skip
+
+_ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(v\d+)?"
+_ARXIV_IN_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/" + _ARXIV_ID, re.IGNORECASE)
+_ARXIV_IN_DOI = re.compile(r"10\.48550/arxiv\." + _ARXIV_ID, re.IGNORECASE)
+_ARXIV_IN_TEXT = re.compile(r"\barxiv\s*[:/]?\s*(?:abs/)?" + _ARXIV_ID, re.IGNORECASE)
+_ARXIV_BARE = re.compile(_ARXIV_ID + r"$")
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_CODE_HOSTS = re.compile(r"^https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|"
+                         r"codeberg\.org|huggingface\.co)/", re.IGNORECASE)  # fmt: skip
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+_MONTHS = {name: int(num) for name, num in MONTH_MACROS.items()} | {
+    "january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7,
+    "august": 8, "september": 9, "sept": 9, "october": 10, "november": 11, "december": 12,
+}  # fmt: skip
+_VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "school",
+                 "institution", "howpublished", "organization")  # fmt: skip
+
+
+def normalize(raw: RawEntry, slug: str, public_fields: Iterable[str] = PUBLIC_FIELDS
+              ) -> tuple[Paper, list[Problem]]:  # fmt: skip
+    """Build the display `Paper` for one entry, and what was wrong with it."""
+    problems: list[Problem] = []
+    f = raw.fields
+
+    def problem(name: str | None, message: str, hint: str, code: str) -> None:
+        problems.append(Problem(raw.path, raw.where(name), raw.key, message, hint, code))
+
+    title = latex.decode(f.get("title", ""))
+    if not title:
+        problem(None, "missing field 'title'; the key is shown instead",
+                "add title = {...}", "missing-title")  # fmt: skip
+    year, month = _date(raw, problem)
+    arxiv, version = find_arxiv(f)
+    doi = _doi(f.get("doi", ""), problem)
+    paper = Paper(
+        key=raw.key,
+        slug=slug,
+        entry_type=raw.entry_type,
+        title=title or raw.key,
+        authors=parse_names(f.get("author", "")),
+        year=year,
+        month=month,
+        venue=_venue(raw, arxiv),
+        tags=split_keywords(f.get("keywords", "")),
+        abstract=latex.decode(f.get("abstract", ""), keep_paragraphs=True),
+        arxiv=arxiv,
+        arxiv_version=version,
+        doi=doi,
+        links=_links(f, arxiv, doi, problem),
+        bibtex=public_bibtex(raw, public_fields),
+        source_path=raw.path,
+        source_line=raw.line,
+    )
+    return paper, problems
+
+
+def split_keywords(text: str) -> tuple[str, ...]:
+    if not text.strip():
+        return ()
+    tags = tuple(t for t in (latex.decode(t) for t in re.split(r"[,;]", text)) if t)
+    return merge_tags(tags)
+
+
+# ---------------------------------------------------------------- names
+_TOP_LEVEL_AND = re.compile(r"\s+and\s+")
+
+
+def split_names(text: str) -> list[str]:
+    """Split an author field on ` and ` outside braces."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    if "{" not in text:
+        return _TOP_LEVEL_AND.split(text)
+    names, depth, start = [], 0, 0
+    for m in re.finditer(r"[{}]| and ", text):
+        token = m.group()
+        depth += 1 if token == "{" else -1 if token == "}" else 0
+        if token == " and " and depth == 0:
+            names.append(text[start : m.start()])
+            start = m.end()
+    names.append(text[start:])
+    return [n.strip() for n in names if n.strip()]
+
+
+def parse_names(text: str) -> tuple[Author, ...]:
+    authors = []
+    for name in split_names(text):
+        if name.lower() == "others":
+            authors.append(ET_AL)
+        else:
+            authors.append(_parse_name(name))
+    return tuple(authors)
+
+
+def _parse_name(name: str) -> Author:
+    parts = _split_top_level(name, ",")
+    if len(parts) == 1:
+        words = _split_top_level(parts[0], " ")
+        if len(words) == 1:
+            return Author(last=latex.decode(words[0]))
+        # "First von Last": the von part is the lowercase words before the last one.
+        first_end = next((i for i, w in enumerate(words[:-1]) if w[:1].islower()), len(words) - 1)
+        return Author(
+            first=latex.decode(" ".join(words[:first_end])),
+            von=latex.decode(" ".join(words[first_end:-1])),
+            last=latex.decode(words[-1]),
+        )
+    von_last = _split_top_level(parts[0], " ")
+    last_start = next((i for i, w in enumerate(von_last) if not w[:1].islower()), 0)
+    if last_start == len(von_last):
+        last_start = len(von_last) - 1
+    return Author(
+        first=latex.decode(parts[-1]),
+        von=latex.decode(" ".join(von_last[:last_start])),
+        last=latex.decode(" ".join(von_last[last_start:])),
+        jr=latex.decode(parts[1]) if len(parts) == 3 else "",
+    )
+
+
+def _split_top_level(text: str, sep: str) -> list[str]:
+    if "{" not in text:
+        return [p.strip() for p in text.split(sep) if p.strip()]
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in text:
+        depth += 1 if char == "{" else -1 if char == "}" else 0
+        if char == sep and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [p.strip() for p in parts if p.strip()]
+
+
+# ---------------------------------------------------------------- dates, venue, ids
+def _date(raw: RawEntry, problem) -> tuple[int | None, int | None]:  # type: ignore[no-untyped-def]
+    f = raw.fields
+    year: int | None = None
+    month: int | None = None
+    if f.get("date"):
+        m = re.match(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-\d{1,2})?(?:/.*)?\s*$", f["date"])
+        if m:
+            year = int(m.group(1))
+            month = int(m.group(2)) if m.group(2) else None
+        else:
+            problem("date", f"unparseable date '{f['date']}'",
+                    "use YYYY, YYYY-MM or YYYY-MM-DD", "bad-date")  # fmt: skip
+    if f.get("year", "").strip():
+        m = re.match(r"^\s*\{?(\d{4})\}?[a-z]?\s*$", f["year"])
+        if m:
+            year = int(m.group(1))
+        else:
+            problem("year", f"unparseable year '{f['year'].strip()}'",
+                    "write the year as four digits, e.g. year = {2024}", "bad-date")  # fmt: skip
+    elif year is None:
+        problem(None, "missing field 'year'; the paper is listed without a date",
+                "add year = {YYYY} (or date = {YYYY-MM-DD})", "missing-year")  # fmt: skip
+    if f.get("month", "").strip():
+        parsed = parse_month(f["month"])
+        if parsed is None:
+            problem("month", f"unknown month '{f['month'].strip()}'",
+                    "use a number 1-12 or jan, feb, ... dec", "bad-month")  # fmt: skip
+        else:
+            month = parsed
+    return year, month
+
+
+def parse_month(text: str) -> int | None:
+    word = text.strip().strip("{}").strip().rstrip(".").lower()
+    if word.isdigit():
+        number = int(word)
+        return number if 1 <= number <= 12 else None
+    return _MONTHS.get(word) or _MONTHS.get(word[:3]) if len(word) >= 3 else None
+
+
+def find_arxiv(f: dict[str, str]) -> tuple[str, str]:
+    """The arXiv id (without version) and version suffix, from wherever the export put it."""
+    prefix = (f.get("archiveprefix", "") + f.get("eprinttype", "")).lower()
+    eprint = latex.strip_braces(f.get("eprint", ""))
+    m = _ARXIV_BARE.match(eprint) if eprint and (not prefix or "arxiv" in prefix) else None
+    for pattern, name in ((_ARXIV_IN_URL, "url"), (_ARXIV_IN_DOI, "doi"),
+                          (_ARXIV_IN_TEXT, "journal"), (_ARXIV_IN_TEXT, "note"),
+                          (_ARXIV_IN_TEXT, "howpublished"), (_ARXIV_IN_TEXT, "eprint")):  # fmt: skip
+        if m:
+            break
+        m = pattern.search(f.get(name, "")) if f.get(name) else None
+    return (m.group(1), m.group(2) or "") if m else ("", "")
+
+
+def _doi(text: str, problem) -> str:  # type: ignore[no-untyped-def]
+    doi = _DOI_PREFIX.sub("", latex.strip_braces(text))
+    if doi and not _DOI.match(doi):
+        problem("doi", f"malformed DOI '{text.strip()}'",
+                "a DOI looks like 10.1234/abc; drop any prefix other than https://doi.org/",
+                "bad-doi")  # fmt: skip
+        return ""
+    return doi
+
+
+def _venue(raw: RawEntry, arxiv: str) -> str:
+    f = raw.fields
+    for name in _VENUE_FIELDS:
+        value = latex.decode(f.get(name, ""))
+        if value and not re.match(r"(?i)^(arxiv\b|https?://)", value):
+            return value
+    if raw.entry_type in ("book", "inbook") and f.get("publisher"):
+        return latex.decode(f["publisher"])
+    return "arXiv" if arxiv else ""
+
+
+def _links(f: dict[str, str], arxiv: str, doi: str, problem) -> Links:  # type: ignore[no-untyped-def]
+    urls: dict[str, str] = {}
+    for name in ("url", "pdf", "code", "github", "repository", "homepage", "project"):
+        value = latex.strip_braces(f.get(name, ""))
+        if not value:
+            continue
+        if _SAFE_URL.match(value):
+            urls[name] = value
+        else:
+            problem(name, f"'{name}' is not an http(s) URL: '{value[:80]}'",
+                    "give a full https:// address", "bad-url")  # fmt: skip
+    main = urls.get("url", "")
+    main_is_code = bool(_CODE_HOSTS.match(main))
+    main_is_known = bool(_ARXIV_IN_URL.search(main) or "doi.org/" in main.lower())
+    code = urls.get("code") or urls.get("github") or urls.get("repository")
+    return Links(
+        arxiv=f"https://arxiv.org/abs/{arxiv}" if arxiv else "",
+        pdf=urls.get("pdf") or (f"https://arxiv.org/pdf/{arxiv}" if arxiv else ""),
+        code=code or (main if main_is_code else ""),
+        doi=f"https://doi.org/{doi}" if doi else "",
+        project=urls.get("homepage") or urls.get("project")
+        or (main if main and not (main_is_code or main_is_known) else ""),
+    )
+
+
+# ---------------------------------------------------------------- public BibTeX
+def public_bibtex(raw: RawEntry, public_fields: Iterable[str] = PUBLIC_FIELDS) -> str:
+    """The entry as people may copy it: allowed fields only, in a stable order."""
+    allowed = tuple(public_fields)
+    lines = [f"@{raw.entry_type}{{{raw.key},"]
+    for name in allowed:
+        value = raw.fields.get(name, "").strip()
+        if not value:
+            continue
+        if name == "month" and (month := parse_month(value)):
+            lines.append(f"  month = {list(MONTH_MACROS)[month - 1]},")
+        else:
+            lines.append(f"  {name} = {{{' '.join(value.split())}}},")
+    lines.append("}")
+    return "\n".join(lines)

@@ -1,0 +1,168 @@
+"""Note files -> validated `Note`s, and matching them to papers.
+
+Front matter is checked here with a small schema of our own rather than a MkDocs `Config`
+class, so the core stays usable without MkDocs; the messages follow the same shape.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from .model import Note, Paper, Problem
+
+STATUSES = ("to-read", "reading", "read", "skimmed")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_KNOWN = {"key", "arxiv", "tags", "status", "rating", "summary", "related", "uncertain"}
+
+
+@dataclass(frozen=True)
+class NoteFile:
+    path: str  # relative to the site root, for messages
+    text: str
+
+
+def read_note(note_file: NoteFile, facets: Iterable[str] = ()) -> tuple[Note | None, list[Problem]]:
+    """Parse one note. A note whose front matter is unusable is still returned with its body."""
+    text = note_file.text.lstrip("\ufeff").replace("\r\n", "\n")
+    problems: list[Problem] = []
+    meta: dict[str, Any] = {}
+    body, body_line, front = text, 1, ""
+    match = _FRONT_MATTER.match(text)
+    if match:
+        body = text[match.end() :]
+        body_line = text.count("\n", 0, match.end()) + 1
+        front = match.group(1) or ""
+        try:
+            loaded = yaml.load(match.group(1) or "", Loader=_Loader)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = 2 + mark.line if mark else 1
+            problem = getattr(error, "problem", None) or "invalid YAML"
+            problems.append(Problem(note_file.path, line, None,
+                                    f"front matter is not valid YAML: {problem}",
+                                    "fix the YAML between the --- lines", "bad-front-matter"))  # fmt: skip
+            loaded = {}
+        if isinstance(loaded, dict):
+            meta = loaded
+        elif loaded is not None:
+            problems.append(Problem(note_file.path, 2, None,
+                                    "front matter must be a mapping of `name: value` lines",
+                                    "write e.g. `tags: [rl]`", "bad-front-matter"))  # fmt: skip
+    return _build(note_file.path, body, body_line, front, meta, tuple(facets), problems), problems
+
+
+def _build(path: str, body: str, body_line: int, front: str, meta: dict[str, Any],
+           facets: tuple[str, ...], problems: list[Problem]) -> Note:  # fmt: skip
+    def bad(name: str, expected: str) -> None:
+        problems.append(Problem(path, _meta_line(front, name), None,
+                                f"front matter field '{name}' must be {expected}, "
+                                f"got {meta[name]!r}", f"change '{name}' to {expected}",
+                                "bad-front-matter"))  # fmt: skip
+
+    def text_field(name: str) -> str:
+        value = meta.get(name)
+        if value is None:
+            return ""
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value).strip()
+        bad(name, "a single text value")
+        return ""
+
+    def list_field(name: str) -> tuple[str, ...]:
+        value = meta.get(name)
+        if value is None:
+            return ()
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            value = [value]
+        if isinstance(value, list) and all(
+            isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value
+        ):
+            return tuple(str(v).strip() for v in value if str(v).strip())
+        bad(name, "a list of text values")
+        return ()
+
+    status = text_field("status").lower()
+    if status and status not in STATUSES:
+        bad("status", "one of " + ", ".join(STATUSES))
+        status = ""
+    rating = meta.get("rating")
+    if rating is not None and not (isinstance(rating, int) and not isinstance(rating, bool)
+                                   and 1 <= rating <= 5):  # fmt: skip
+        bad("rating", "a whole number from 1 to 5")
+        rating = None
+    uncertain = meta.get("uncertain") or []
+    if not (isinstance(uncertain, list) and all(isinstance(u, dict) for u in uncertain)):
+        bad("uncertain", "a list of mappings (written by `papershelf import`)")
+        uncertain = []
+    for name in sorted(set(meta) - _KNOWN - set(facets)):
+        problems.append(Problem(path, _meta_line(front, name), None,
+                                f"unknown front matter field '{name}'",
+                                "remove it, or declare it under the plugin's `facets` option",
+                                "unknown-field"))  # fmt: skip
+    return Note(
+        path=path,
+        body=body,
+        body_line=body_line,
+        key=text_field("key"),
+        arxiv=text_field("arxiv"),
+        tags=list_field("tags"),
+        status=status,
+        rating=rating,
+        summary=text_field("summary"),
+        related=list_field("related"),
+        uncertain=tuple(MappingProxyType(u) for u in uncertain),
+        extra=MappingProxyType({name: list_field(name) for name in facets if name in meta}),
+    )
+
+
+def _meta_line(front: str, name: str) -> int:
+    """1-based file line of `name:` in the front matter (line 1 is the opening `---`)."""
+    m = re.search(rf"^{re.escape(name)}\s*:", front, re.MULTILINE)
+    return 2 + front.count("\n", 0, m.start()) if m else 2
+
+
+def match_notes(notes: list[Note], papers: Iterable[Paper]) -> tuple[dict[str, Note], list[Problem]]:
+    """Attach notes to papers by explicit key/arxiv, else by file name (key, slug or arXiv id)."""
+    by_key: dict[str, str] = {}
+    by_arxiv: dict[str, str] = {}
+    for paper in papers:
+        by_key[paper.key] = paper.key
+        by_key.setdefault(paper.slug, paper.key)
+        by_key.setdefault(paper.key.lower(), paper.key)
+        if paper.arxiv:
+            by_arxiv.setdefault(paper.arxiv, paper.key)
+    matched: dict[str, Note] = {}
+    problems: list[Problem] = []
+    for note in sorted(notes, key=lambda n: n.path):
+        stem = Path(note.path).stem
+        key = (by_key.get(note.key) if note.key else None) or (
+            by_arxiv.get(_strip_version(note.arxiv)) if note.arxiv else None
+        )
+        if not (note.key or note.arxiv):
+            key = by_key.get(stem) or by_key.get(stem.lower()) or by_arxiv.get(_strip_version(stem))
+        if key is None:
+            wanted = f"key '{note.key}'" if note.key else (
+                f"arXiv id '{note.arxiv}'" if note.arxiv else f"file name '{stem}'")
+            problems.append(Problem(note.path, 1, note.key or None,
+                                    f"note matches no entry (looked up by {wanted})",
+                                    "name the file after the citation key, or set `key:` in "
+                                    "its front matter", "orphan-note"))  # fmt: skip
+        elif key in matched:
+            problems.append(Problem(note.path, 1, key,
+                                    f"second note for this paper; {matched[key].path} is used",
+                                    "merge the two notes into one file", "duplicate-note"))  # fmt: skip
+        else:
+            matched[key] = note
+    return matched, problems
+
+
+def _strip_version(arxiv: str) -> str:
+    return re.sub(r"v\d+$", "", arxiv.strip())

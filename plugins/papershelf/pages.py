@@ -1,0 +1,126 @@
+"""`Entry` -> the Markdown source of its paper page. Pure functions over the model.
+
+Everything that came from a .bib file is rendered to escaped HTML by our own autoescaping
+Jinja environment; only the note body, which its author wrote as Markdown, stays Markdown.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .model import Entry
+
+_MATH = re.compile(r"(\$\$.+?\$\$|\$(?:\\.|[^$\\])+\$)", re.DOTALL)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!-])")
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)
+
+
+@dataclass(frozen=True)
+class PageOptions:
+    index_url: str = "./"  # the index page, relative to a paper page
+    math: bool = False  # wrap $...$ for MathJax/KaTeX (pymdownx.arithmatex is configured)
+
+
+def author_list(entry: Entry, limit: int | None = None) -> str:
+    names = [a.display for a in entry.paper.authors]
+    if limit is not None and len(names) > limit:
+        return ", ".join(names[: limit - 1]) + ", …, " + names[-1]
+    return ", ".join(names)
+
+
+def paper_markdown(entry: Entry, by_key: Mapping[str, Entry],
+                   options: PageOptions = PageOptions()) -> str:
+    """The whole page source: front matter, header, abstract, note, related papers, BibTeX."""
+    paper, note = entry.paper, entry.note
+    meta = {"title": paper.title, "tags": list(entry.tags), "render_macros": False,
+            "papershelf": paper.key}  # fmt: skip
+    if paper.abstract:
+        meta["description"] = paper.abstract[:300]
+    parts = ["---", json.dumps(meta, ensure_ascii=False), "---", "", _header(entry, options), ""]
+    if paper.abstract:
+        parts += ["## Abstract", "", _abstract(paper.abstract, options.math), ""]
+    if note and note.body.strip():
+        parts += ["## Notes", "", note.body.strip(), ""]
+    related = _related(entry, by_key)
+    if related:
+        parts += ["## Related papers", "", related, ""]
+    parts += ["## BibTeX", "", render("bibtex.html", bibtex=paper.bibtex), ""]
+    return "\n".join(parts)
+
+
+def _header(entry: Entry, options: PageOptions) -> str:
+    paper, note = entry.paper, entry.note
+    facts = [("Published", paper.date_label), ("Venue", paper.venue),
+             ("arXiv", paper.arxiv + paper.arxiv_version)]  # fmt: skip
+    if note and note.status:
+        facts.append(("Status", note.status))
+    if note and note.rating:
+        facts.append(("Rating", "★" * note.rating + "☆" * (5 - note.rating)))
+    view = {
+        "key": paper.key,
+        "title": paper.title,
+        "authors": author_list(entry),
+        "facts": [(label, value) for label, value in facts if value],
+        "tags": entry.tags,
+        "links": paper.links.items(),
+        "summary": note.summary if note else "",
+        "index_url": options.index_url,
+    }
+    return render("paper.html", p=view).strip()
+
+
+def _abstract(text: str, math: bool) -> str:
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        pieces = _MATH.split(paragraph)
+        paragraphs.append([
+            ("math", _as_arithmatex(piece)) if math and i % 2 else ("text", piece)
+            for i, piece in enumerate(pieces) if piece
+        ])  # fmt: skip
+    return render("abstract.html", paragraphs=paragraphs).strip()
+
+
+def _as_arithmatex(math: str) -> str:
+    if math.startswith("$$"):
+        return r"\[" + math[2:-2] + r"\]"
+    return r"\(" + math[1:-1] + r"\)"
+
+
+def _related(entry: Entry, by_key: Mapping[str, Entry]) -> str:
+    if entry.note is None or not entry.note.related:
+        return ""
+    lines = []
+    for key in entry.note.related:
+        other = by_key.get(key)
+        if other is not None:
+            lines.append(f"- [{md_escape(other.paper.title)}]({other.paper.slug}.md)")
+    return "\n".join(lines)
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows literally (for link labels built from .bib data)."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))

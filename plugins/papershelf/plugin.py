@@ -1,0 +1,132 @@
+"""The MkDocs shell: each hook delegates to the core in a few lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from .config import PapershelfConfig, to_settings
+from .index import catalogue_json, index_html
+from .library import Cache, PapershelfError, load_library
+from .model import Entry, Library
+from .pages import PageOptions, paper_markdown
+
+log = get_plugin_logger("papershelf")
+THEME_DIR = Path(__file__).parent / "theme"
+INDEX_MARKER = "<!-- papershelf-index -->"
+INDEX_PAGE = """---
+{"title": "Papers", "render_macros": false, "search": {"exclude": true}, "hide": ["toc"]}
+---
+
+<!-- papershelf-index -->
+"""
+
+
+class PapershelfBuildError(PluginError):
+    """No site can be built: the message says what to do."""
+
+
+class PapershelfPlugin(BasePlugin[PapershelfConfig]):
+    def __init__(self) -> None:
+        self.cache = Cache()
+        self.dirty = False
+        self.pages: dict[str, tuple[tuple[Any, ...], str]] = {}
+        self.library: Library | None = None
+        self.index_uri = ""
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # MkDocs keeps this instance across `serve` rebuilds: the caches live on it.
+        self.dirty = dirty
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.settings = to_settings(self.config, config.config_file_path)
+        try:
+            bib_paths = self.settings.bib_paths()
+        except PapershelfError as error:
+            raise PapershelfBuildError(str(error)) from error
+        config.watch.extend(str(p) for p in bib_paths)
+        if self.settings.notes_dir().is_dir():
+            config.watch.append(str(self.settings.notes_dir()))
+        config.theme.dirs.append(str(THEME_DIR))
+        config.extra_css.append("assets/papershelf/papershelf.css")
+        config.extra_javascript.append("assets/papershelf/papershelf.js")
+        self.math = "pymdownx.arithmatex" in config.markdown_extensions
+        self.index_uri = f"{self.settings.path}/index.md"
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        try:
+            library = self.library = load_library(self.settings, self.cache)
+        except PapershelfError as error:
+            raise PapershelfBuildError(str(error)) from error
+        for problem in library.problems:
+            log.warning(str(problem))
+        if files.get_file_from_path(self.index_uri) is None:
+            files.append(File.generated(config, self.index_uri, content=INDEX_PAGE,
+                                        inclusion=InclusionLevel.NOT_IN_NAV))  # fmt: skip
+        index_file = files.get_file_from_path(self.index_uri)
+        assert index_file is not None
+        self.paper_files: dict[str, File] = {}
+        by_key = library.by_key()
+        for entry in library.entries:
+            uri = f"{self.settings.path}/{entry.paper.slug}.md"
+            existing = files.get_file_from_path(uri)
+            if existing is not None and not existing.generated_by:
+                log.info(f"{uri} is written by hand; it replaces the generated page")
+                self.paper_files[entry.paper.key] = existing
+                continue
+            page_file = self._paper_file(config, uri, entry, by_key, index_file)
+            files.append(page_file)
+            self.paper_files[entry.paper.key] = page_file
+        if self.config.catalogue:
+            content = catalogue_json(library, lambda e: self.paper_files[e.paper.key].url,
+                                     self.settings.facets)  # fmt: skip
+            files.append(File.generated(config, self.config.catalogue, content=content))
+        return files
+
+    def _paper_file(self, config: MkDocsConfig, uri: str, entry: Entry,
+                    by_key: dict[str, Entry], index_file: File) -> File:  # fmt: skip
+        page_url = File(uri, None, config.site_dir, config.use_directory_urls).url
+        options = PageOptions(index_url=get_relative_url(index_file.url, page_url), math=self.math)
+        markdown = self._markdown(entry, by_key, options)
+        if not self.dirty:
+            return File.generated(config, uri, content=markdown,
+                                  inclusion=InclusionLevel.NOT_IN_NAV)  # fmt: skip
+        # `serve --dirty` only skips pages whose source file is older than their output.
+        path = Path(config.config_file_path).parent / ".cache" / "papershelf" / uri
+        if not path.is_file() or path.read_text(encoding="utf-8") != markdown:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(markdown, encoding="utf-8")
+        return File.generated(config, uri, abs_src_path=str(path),
+                              inclusion=InclusionLevel.NOT_IN_NAV)  # fmt: skip
+
+    def _markdown(self, entry: Entry, by_key: dict[str, Entry], options: PageOptions) -> str:
+        # Cached papers and notes are the same objects while their inputs are unchanged, so
+        # identity (plus the titles of related papers) tells whether a page must be redone.
+        related = tuple((by_key[k].paper.slug, by_key[k].paper.title)
+                        for k in (entry.note.related if entry.note else ()) if k in by_key)  # fmt: skip
+        hit = self.pages.get(entry.paper.key)
+        if (hit is None or hit[0][0] is not entry.paper or hit[0][1] is not entry.note
+                or hit[0][2:] != (options, related)):  # fmt: skip
+            hit = ((entry.paper, entry.note, options, related),
+                   paper_markdown(entry, by_key, options))  # fmt: skip
+            self.pages[entry.paper.key] = hit
+        return hit[1]
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str | None:  # fmt: skip
+        if page.file.src_uri != self.index_uri or self.library is None:
+            return html
+        base = page.file.url
+        listing = index_html(self.library,
+                             lambda e: get_relative_url(self.paper_files[e.paper.key].url, base))
+        if INDEX_MARKER in html:
+            return html.replace(INDEX_MARKER, listing, 1)
+        return html + listing

@@ -1,0 +1,209 @@
+"""Parsing real-world BibTeX: quirks become display values, defects become located Problems."""
+
+from __future__ import annotations
+
+import pytest
+
+from papershelf.bib import evaluate, read_bib
+from papershelf.model import Author
+from papershelf.normalize import find_arxiv, parse_month, parse_names
+
+ZOTERO = r"""@string{neurips = "Advances in Neural Information Processing Systems"}
+
+@inproceedings{muller2024deep,
+  title = {{DeepNet}: {A} Study of $\mathcal{O}(n)$ Attention},
+  author = {M{\"u}ller, J{\"o}rg and S{\'{e}}bastien Bubeck and {\L}ukasz Kaiser and others},
+  booktitle = neurips # " 37",
+  year = {2024},
+  month = may,
+  pages = {1--10},
+  doi = {10.48550/arXiv.2405.01234},
+  keywords = {Transformers, attention; efficiency},
+  abstract = {We show $O(n)$ attention --- fast.
+
+  Second paragraph.},
+  file = {Full Text PDF:/home/me/Zotero/storage/ABC/deep.pdf:application/pdf},
+  urldate = {2024-06-01},
+  langid = {english},
+  annote = {my private thoughts},
+}
+"""
+
+
+def test_zotero_entry_is_normalised(load) -> None:
+    library = load(ZOTERO)
+    assert library.problems == ()
+    (entry,) = library.entries
+    paper = entry.paper
+    assert paper.title == r"DeepNet: A Study of $\mathcal{O}(n)$ Attention"
+    assert [a.display for a in paper.authors] == [
+        "Jörg Müller", "Sébastien Bubeck", "Łukasz Kaiser", "et al."]  # fmt: skip
+    assert paper.venue == "Advances in Neural Information Processing Systems 37"
+    assert (paper.year, paper.month, paper.date_label) == (2024, 5, "May 2024")
+    assert paper.arxiv == "2405.01234"
+    assert paper.tags == ("Transformers", "attention", "efficiency")
+    assert paper.abstract == "We show $O(n)$ attention — fast.\n\nSecond paragraph."
+    assert paper.links.arxiv == "https://arxiv.org/abs/2405.01234"
+    assert paper.links.doi == "https://doi.org/10.48550/arXiv.2405.01234"
+
+
+def test_public_bibtex_drops_private_fields(load) -> None:
+    bibtex = load(ZOTERO).entries[0].paper.bibtex
+    for private in ("file", "urldate", "langid", "annote", "abstract", "keywords", "Zotero"):
+        assert private not in bibtex
+    assert "  month = may," in bibtex
+    assert "  booktitle = {Advances in Neural Information Processing Systems 37}," in bibtex
+    assert bibtex.startswith("@inproceedings{muller2024deep,\n")
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        pytest.param({"eprint": "2503.04625", "archiveprefix": "arXiv"}, ("2503.04625", ""), id="eprint"),
+        pytest.param({"eprint": "2503.04625v2"}, ("2503.04625", "v2"), id="eprint-version"),
+        pytest.param({"url": "http://arxiv.org/pdf/2503.04625v2"}, ("2503.04625", "v2"), id="url"),
+        pytest.param({"doi": "10.48550/arXiv.2503.04625"}, ("2503.04625", ""), id="doi"),
+        pytest.param({"journal": "arXiv preprint arXiv:2503.04625"}, ("2503.04625", ""), id="journal"),
+        pytest.param({"note": "arXiv: 2503.04625 [cs]"}, ("2503.04625", ""), id="note"),
+        pytest.param({"url": "https://arxiv.org/abs/hep-th/9901001v1"}, ("hep-th/9901001", "v1"),
+                     id="old-style"),
+        pytest.param({"eprint": "12345", "eprinttype": "pubmed"}, ("", ""), id="not-arxiv"),
+        pytest.param({"url": "https://example.org/2503.04625"}, ("", ""), id="number-in-other-url"),
+    ],
+)
+def test_find_arxiv(fields: dict[str, str], expected: tuple[str, str]) -> None:
+    assert find_arxiv(fields) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Knuth, Donald E.", [Author("Donald E.", "", "Knuth")]),
+        ("Donald E. Knuth", [Author("Donald E.", "", "Knuth")]),
+        ("Ludwig van Beethoven", [Author("Ludwig", "van", "Beethoven")]),
+        ("van Beethoven, Ludwig", [Author("Ludwig", "van", "Beethoven")]),
+        ("King, Jr, Martin Luther", [Author("Martin Luther", "", "King", "Jr")]),
+        ("{Barnes and Noble} and Plato", [Author(last="Barnes and Noble"), Author(last="Plato")]),
+        ("{OpenAI Team}", [Author(last="OpenAI Team")]),
+        ("Li, Chengpeng and Xue,  Mingfeng", [Author("Chengpeng", "", "Li"),
+                                               Author("Mingfeng", "", "Xue")]),
+        ("", []),
+    ],
+)
+def test_parse_names(text: str, expected: list[Author]) -> None:
+    assert list(parse_names(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [("may", 5), ("May", 5), ("{5}", 5), ("05", 5), ("Sept.", 9), ("december", 12),
+     ("13", None), ("spring", None), ("", None)],
+)
+def test_parse_month(text: str, month: int | None) -> None:
+    assert parse_month(text) == month
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "missing"),
+    [
+        ("{plain}", "plain", []),
+        ('"quoted {Braces}"', "quoted {Braces}", []),
+        ("2024", "2024", []),
+        ('acl # " 2019"', "Proc. ACL 2019", []),
+        ("nope # {x}", "nopex", ["nope"]),
+        ("{a {nested} b}", "a {nested} b", []),
+    ],
+)
+def test_evaluate(raw: str, value: str, missing: list[str]) -> None:
+    assert evaluate(raw, {"acl": "Proc. ACL"}) == (value, missing)
+
+
+# Each faulty input: the problem code and the 1-based line it must be reported on, and the
+# keys that must still come through.
+BROKEN = [
+    pytest.param("@article{a, title={A}, year=2020}\n@article{b,\n  title = {Unbalanced {brace,\n"
+                 "  year = 2020\n}\n@article{c, title={C}, year=2021}\n",
+                 "malformed-entry", 2, {"a", "c"}, id="unbalanced-brace"),
+    pytest.param("@article{a, title={A}, year=2020}\n\n@article{a, title={B}, year=2021}\n",
+                 "duplicate-key", 3, {"a"}, id="duplicate-key"),
+    pytest.param("@article{a,\n title={A},\n title={B},\n year=2020}\n",
+                 "duplicate-field", 1, {"a"}, id="duplicate-field"),
+    pytest.param("@article{a,\n title={A},\n year={2020},\n month = {Smarch}\n}\n",
+                 "bad-month", 4, {"a"}, id="unknown-month"),
+    pytest.param("@article{a,\n title={A},\n journal = jmlr,\n year={2020}}\n",
+                 "undefined-macro", 3, {"a"}, id="undefined-macro"),
+    pytest.param("@article{a,\n title={A}\n}\n", "missing-year", 1, {"a"}, id="missing-year"),
+    pytest.param("@article{a,\n year={2020}\n}\n", "missing-title", 1, {"a"}, id="missing-title"),
+    pytest.param("@article{a,\n title={A},\n year={2020},\n  % a private remark\n"
+                 "  note = {x}\n}\n", "comment-in-entry", 4, {"a"}, id="comment-in-entry"),
+    pytest.param("@inproceedings{a,\n title={A},\n year={2020},\n crossref={nowhere}\n}\n",
+                 "bad-crossref", 4, {"a"}, id="unresolved-crossref"),
+    pytest.param("@article{a,\n title={A},\n year={circa 2020}\n}\n", "bad-date", 3, {"a"},
+                 id="bad-year"),
+    pytest.param("@article{a,\n title={A},\n year={2020},\n doi={not a doi}\n}\n", "bad-doi",
+                 4, {"a"}, id="bad-doi"),
+    pytest.param("@article{a,\n title={A},\n year={2020},\n url={javascript:alert(1)}\n}\n",
+                 "bad-url", 4, {"a"}, id="unsafe-url"),
+    pytest.param("@article{a, title={A}, year=2020, eprint={2501.00001}}\n"
+                 "@article{b, title={B}, year=2020, eprint={2501.00001}}\n",
+                 "duplicate-paper", 2, {"a", "b"}, id="same-arxiv-twice"),
+    pytest.param("@article{Smith2020, title={A}, year=2020}\n@article{smith2020, title={B}, "
+                 "year=2020}\n", "slug-collision", 2, {"Smith2020", "smith2020"},
+                 id="case-only-keys"),
+    pytest.param("@article{nocomma\n  title={X}, year=2000}\n@article{ok, title={Y}, year=2001}\n",
+                 "malformed-entry", 1, {"ok"}, id="missing-comma-after-key"),
+]
+
+
+@pytest.mark.parametrize(("bib", "code", "line", "survivors"), BROKEN)
+def test_problems_are_located_and_nothing_else_is_lost(load, bib, code, line, survivors) -> None:
+    library = load(bib)
+    found = [(p.code, p.line) for p in library.problems]
+    assert (code, line) in found, found
+    assert {e.paper.key for e in library.entries} == survivors
+    problem = next(p for p in library.problems if p.code == code)
+    assert str(problem).startswith(f"bib/refs.bib:{line}: ")
+    assert problem.hint
+
+
+def test_crossref_inherits_from_parent_in_either_order(load) -> None:
+    library = load(
+        "@inproceedings{child, title={Child}, author={A, B}, crossref={proc}, pages={1--2}}\n"
+        "@proceedings{proc, title={Proceedings of {ICML}}, year={2021}, month=jul,"
+        " publisher={PMLR}}\n"
+    )
+    child = library.by_key()["child"].paper
+    assert (child.venue, child.year, child.month, child.title) == (
+        "Proceedings of ICML", 2021, 7, "Child")
+    assert "publisher = {PMLR}" in child.bibtex and "crossref" not in child.bibtex
+
+
+def test_string_macros_and_concatenation(load) -> None:
+    library = load('@string{conf = "Conf. on X"}\n@string{full = conf # " 2020"}\n'
+                   "@inproceedings{a, title={A}, booktitle = full, year = 2020, month = dec}\n")
+    paper = library.entries[0].paper
+    assert (paper.venue, paper.month) == ("Conf. on X 2020", 12)
+
+
+def test_bom_and_crlf_read_normally(load) -> None:
+    library = load("\ufeff@article{a,\r\n  title = {T{\\'e}l{\\'e}},\r\n  year = 2020\r\n}\r\n")
+    assert library.problems == ()
+    assert library.entries[0].paper.title == "Télé"
+
+
+def test_non_utf8_file_is_reported_with_its_line(tmp_path) -> None:
+    from papershelf.library import Settings, load_library
+
+    (tmp_path / "bib").mkdir()
+    (tmp_path / "bib" / "refs.bib").write_bytes(
+        b"@article{a, title={A}, year=2020}\n@article{b, title={Caf\xe9}, year=2021}\n")
+    library = load_library(Settings(root=tmp_path))
+    (problem,) = library.problems
+    assert (problem.code, problem.line) == ("encoding", 2)
+    assert library.by_key()["b"].paper.title == "Café"
+
+
+def test_read_bib_never_raises_on_garbage() -> None:
+    result = read_bib("@@@ {{{ }}} @article{ , = }\n@misc{x, title = {ok}}", "g.bib")
+    assert [e.key for e in result.entries] == ["x"]
+    assert "missing-key" in {p.code for p in result.problems}

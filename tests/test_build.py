@@ -1,0 +1,162 @@
+"""Real builds: the fixture site against golden output, the example site, failure modes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("PAPERSHELF_UPDATE_GOLDEN") == "1"
+
+
+def build(site: Path, out: Path, *args: str, tool: str = "mkdocs") -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", tool, "build", "-f", str(site / "mkdocs.yml"), "-d", str(out), *args],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+
+
+def fragment(html: str) -> str:
+    """The part of a paper page papershelf writes: header through the BibTeX block."""
+    start = html.index('<header class="papershelf-paper"')
+    end = html.index("</div>", html.index('<div class="papershelf-bibtex">')) + len("</div>")
+    return html[start:end]
+
+
+def check_golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def fixture_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("fixture-site")
+    result = build(FIXTURE, out, "--strict")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_golden_catalogue(fixture_build: Path) -> None:
+    check_golden("papers.json", (fixture_build / "papers.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("slug", ["muller2024-deep-nets", "zhang2023chinese", "nonote2022"])
+def test_golden_paper_fragment(fixture_build: Path, slug: str) -> None:
+    html = (fixture_build / "papers" / slug / "index.html").read_text(encoding="utf-8")
+    check_golden(f"{slug}.html", fragment(html))
+
+
+def test_index_lists_every_paper_without_javascript(fixture_build: Path) -> None:
+    html = (fixture_build / "papers" / "index.html").read_text(encoding="utf-8")
+    keys = re.findall(r'data-papershelf-key="([^"]+)"', html)
+    assert keys == ["Muller2024:Deep/Nets", "zhang2023chinese", "nonote2022"]  # newest first
+    assert 'href="muller2024-deep-nets/"' in html
+    assert "3 papers" in html
+
+
+def test_private_fields_never_reach_the_site(fixture_build: Path) -> None:
+    for path in fixture_build.rglob("*"):
+        if path.suffix in (".html", ".json", ".xml"):
+            text = path.read_text(encoding="utf-8")
+            assert "Zotero/storage" not in text and "urldate" not in text, path
+
+
+def copy_fixture(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    return site
+
+
+def test_strict_build_fails_on_bad_entry_but_plain_build_keeps_the_rest(tmp_path: Path) -> None:
+    site = copy_fixture(tmp_path)
+    with (site / "bib" / "refs.bib").open("a", encoding="utf-8") as bib:
+        bib.write("\n@article{broken,\n  title = {Oops {unbalanced},\n  year = 2020\n}\n")
+    strict = build(site, tmp_path / "strict", "--strict")
+    assert strict.returncode != 0
+    lines = (site / "bib" / "refs.bib").read_text().splitlines()
+    line = lines.index("@article{broken,") + 1
+    assert f"bib/refs.bib:{line}: entry 'broken': malformed entry skipped" in strict.stderr
+    relaxed = build(site, tmp_path / "relaxed")
+    assert relaxed.returncode == 0, relaxed.stderr
+    catalogue = json.loads((tmp_path / "relaxed" / "papers.json").read_text(encoding="utf-8"))
+    assert len(catalogue) == 3
+
+
+def test_orphan_note_is_a_warning(tmp_path: Path) -> None:
+    site = copy_fixture(tmp_path)
+    (site / "bib" / "notes" / "nobody2020.md").write_text("Lost note.\n", encoding="utf-8")
+    result = build(site, tmp_path / "out", "--strict")
+    assert result.returncode != 0
+    assert "bib/notes/nobody2020.md:1: note matches no entry" in result.stderr
+
+
+def test_missing_bib_file_says_what_to_do(tmp_path: Path) -> None:
+    site = copy_fixture(tmp_path)
+    (site / "bib" / "refs.bib").unlink()
+    result = build(site, tmp_path / "out")
+    assert result.returncode != 0
+    assert "bibliography not found: 'bib/refs.bib'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_hand_written_page_wins(tmp_path: Path) -> None:
+    site = copy_fixture(tmp_path)
+    (site / "docs" / "papers").mkdir()
+    (site / "docs" / "papers" / "nonote2022.md").write_text("# My own page\n", encoding="utf-8")
+    result = build(site, tmp_path / "out", "--strict")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "papers" / "nonote2022" / "index.html").read_text(encoding="utf-8")
+    assert "My own page" in html and "papershelf-paper" not in html
+
+
+def test_plain_file_urls(tmp_path: Path) -> None:
+    site = copy_fixture(tmp_path)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text() + "use_directory_urls: false\n", encoding="utf-8")
+    result = build(site, tmp_path / "out", "--strict")
+    assert result.returncode == 0, result.stderr
+    index = (tmp_path / "out" / "papers" / "index.html").read_text(encoding="utf-8")
+    assert 'href="muller2024-deep-nets.html"' in index
+    page = (tmp_path / "out" / "papers" / "zhang2023chinese.html").read_text(encoding="utf-8")
+    assert 'href="muller2024-deep-nets.html"' in page  # the related-paper link
+
+
+def test_builds_under_properdocs(tmp_path: Path) -> None:
+    result = build(FIXTURE, tmp_path / "out", "--strict", tool="properdocs")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "papers" / "zhang2023chinese" / "index.html").is_file()
+
+
+def test_serve_watches_bib_and_notes() -> None:
+    from mkdocs.config import load_config
+
+    config = load_config(str(FIXTURE / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    config = config.plugins.on_config(config)
+    watched = {Path(p).resolve() for p in config.watch}
+    assert FIXTURE / "bib" / "refs.bib" in watched
+    assert FIXTURE / "bib" / "notes" in watched
+
+
+def test_example_site_builds_strict_with_41_papers(tmp_path: Path) -> None:
+    result = build(ROOT, tmp_path / "out", "--strict")
+    assert result.returncode == 0, result.stderr
+    pages = [p for p in (tmp_path / "out" / "papers").iterdir() if p.is_dir()]
+    assert len(pages) == 41
+    catalogue = json.loads((tmp_path / "out" / "papers.json").read_text(encoding="utf-8"))
+    assert len(catalogue) == 41
+    assert all(record["authors"] and record["year"] and record["arxiv"] for record in catalogue)
+    index = (tmp_path / "out" / "papers" / "index.html").read_text(encoding="utf-8")
+    assert index.count("data-papershelf-key=") == 41

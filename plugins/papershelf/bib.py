@@ -164,8 +164,11 @@ def evaluate(value: str, strings: dict[str, str]) -> tuple[str, list[str]]:
     Returns the text and the names of undefined macros (kept as written).
     """
     value = value.strip()
-    if value.startswith("{") and _matching_brace(value, 0) == len(value) - 1:
-        return value[1:-1], []  # the common case: one braced value
+    if value.startswith("{") and value.endswith("}"):
+        inner = value[1:-1]
+        # The common case: one braced value (checked cheaply when it holds no braces).
+        if ("{" not in inner and "}" not in inner) or _matching_brace(value, 0) == len(value) - 1:
+            return inner, []
     parts: list[str] = []
     missing: list[str] = []
     pos = 0

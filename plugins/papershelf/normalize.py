@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from . import latex
 from .bib import MONTH_MACROS, RawEntry
@@ -114,6 +115,7 @@ def parse_names(text: str) -> tuple[Author, ...]:
     return tuple(authors)
 
 
+@lru_cache(maxsize=16384)  # the same people appear on many papers
 def _parse_name(name: str) -> Author:
     parts = _split_top_level(name, ",")
     if len(parts) == 1:
@@ -142,17 +144,17 @@ def _parse_name(name: str) -> Author:
 def _split_top_level(text: str, sep: str) -> list[str]:
     if "{" not in text:
         return [p.strip() for p in text.split(sep) if p.strip()]
-    parts: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for char in text:
-        depth += 1 if char == "{" else -1 if char == "}" else 0
-        if char == sep and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
+    parts, depth, start = [], 0, 0
+    for m in re.finditer(r"[{}]|" + re.escape(sep), text):
+        token = m.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0:
+            parts.append(text[start : m.start()])
+            start = m.end()
+    parts.append(text[start:])
     return [p.strip() for p in parts if p.strip()]
 
 

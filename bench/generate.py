@@ -1,0 +1,105 @@
+"""Synthetic reading lists for the benchmarks: Zotero-style entries and Chinese notes.
+
+    python bench/generate.py 10000 OUT_DIR      # writes OUT_DIR/bib/papers.bib + bib/notes/
+
+Entries look like a Better BibTeX export: `{{Braced}}` titles, LaTeX accents in author
+names, month macros, arXiv ids in several fields, ~1 KB abstracts with math, private
+Zotero fields. Every other paper has a Chinese note of 2-5 KB with English terms.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+FIRST = ["Wei", "Jing", "Hao", "Yue", "Chen", "Ana", "Jörg", "Sébastien", "Łukasz", "Zoë",
+         "François", "Mikołaj", "Ömer", "Jiří", "Siddharth", "Lucía", "Ngọc", "Björn"]
+LAST = ["Li", "Wang", "Zhang", "Liu", "Chen", "Müller", "Dubois", "Nowak", "Yılmaz", "Novák",
+        "García", "Nguyễn", "Sørensen", "Kowalski", "Smith", "Tanaka", "Kim", "Rossi"]
+LATEX = {"ö": r"{\"o}", "ü": r"{\"u}", "é": r"{\'e}", "ł": r"{\l}", "Ł": r"{\L}", "ë": r"{\"e}",
+         "ç": r"{\c{c}}", "ř": r"{\v{r}}", "í": r"{\'{\i}}", "ø": r"{\o}", "ı": r"{\i}",
+         "Ö": r"{\"O}", "ọ": r"{\d{o}}", "ễ": "ễ", "ạ": "ạ"}
+WORDS = ("reasoning retrieval agents reinforcement learning search policy reward model "
+         "language large benchmark scaling tool efficient robust multi-hop question answering "
+         "verification curriculum latent memory planning graph code math").split()
+ABSTRACT = ("We study {a} for {b} in large language models. Existing methods rely on {c}, "
+            "which limits {d}. We propose a {e} approach that combines {a} with {f}, trained "
+            "with a reward of $\\mathcal{{O}}(\\log n)$ cost. Experiments on {n} benchmarks show "
+            "gains of {p}\\% over strong baselines, and analysis reveals why {b} improves "
+            "--- especially for {d}. Code and data are released. ")
+VENUES = ["NeurIPS 2025", "ICLR 2025", "ICML 2024", "EMNLP 2025", "ACL 2025", "COLM 2025", ""]
+ZH = ["大语言模型", "强化学习", "检索增强生成", "推理能力", "奖励函数", "实验结果表明",
+      "本文提出了一种", "核心方法", "在多个基准上", "显著提升了", "与现有方法相比", "训练过程中",
+      "不需要额外的标注数据", "智能体", "搜索引擎", "多跳问答", "值得借鉴的是", "工具调用",
+      "策略优化", "长链推理", "泛化能力", "数据效率", "模型规模", "消融实验", "上下文"]
+
+
+def tex(text: str) -> str:
+    return "".join(LATEX.get(ch, ch) for ch in text)
+
+
+def note(rng: random.Random, title: str) -> str:
+    parts = [f"### 🌟 论文解读 | {title}\n"]
+    for heading in ("📌 背景痛点/本文动机", "🚀 核心方法", "📈 实验结果", "💬 可借鉴之处"):
+        parts.append(f"### {heading}")
+        for _ in range(rng.randint(2, 4)):
+            sentence = "，".join(rng.choice(ZH) + rng.choice(["", "（RL）", " GRPO ", "PPO"])
+                                for _ in range(rng.randint(4, 9)))
+            parts.append(sentence + "。")
+        parts.append("")
+    return "---\nstatus: read\ntags: [benchmark]\n---\n" + "\n".join(parts)
+
+
+def entry(rng: random.Random, i: int) -> tuple[str, str, str | None]:
+    year = rng.choice([2022, 2023, 2024, 2025])
+    month = rng.randint(1, 12)
+    arxiv = f"{year % 100:02d}{month:02d}.{rng.randint(10000, 99999)}"
+    words = rng.sample(WORDS, 5)
+    title = " ".join(w.capitalize() for w in words)
+    authors = " and ".join(f"{tex(rng.choice(LAST))}, {tex(rng.choice(FIRST))}"
+                           for _ in range(rng.randint(2, 9)))
+    w = rng.sample(WORDS, 6)
+    abstract = "".join(ABSTRACT.format(a=w[0], b=w[1], c=w[2], d=w[3], e=w[4], f=w[5],
+                                       n=rng.randint(3, 12), p=rng.randint(2, 30))
+                       for _ in range(3))
+    key = f"{rng.choice(LAST).lower().replace('ü', 'u')}{year}{words[0]}{i}"
+    venue = rng.choice(VENUES)
+    kind, where = ("inproceedings", f"  booktitle = {{{venue}}},\n") if venue else (
+        "article", f"  journal = {{arXiv preprint arXiv:{arxiv}}},\n")
+    bib = (
+        f"@{kind}{{{key},\n"
+        f"  title = {{{{{title.split()[0]}}}: {' '.join(title.split()[1:])} for {{LLMs}}}},\n"
+        f"  author = {{{authors}}},\n{where}"
+        f"  year = {{{year}}},\n  month = {['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'][month - 1]},\n"
+        f"  eprint = {{{arxiv}}},\n  archiveprefix = {{arXiv}},\n"
+        f"  url = {{http://arxiv.org/abs/{arxiv}v{rng.randint(1, 3)}}},\n"
+        f"  keywords = {{{', '.join(rng.sample(WORDS, 3))}}},\n"
+        f"  abstract = {{{abstract.strip()}}},\n"
+        f"  file = {{Full Text PDF:/home/reader/Zotero/storage/{i:08d}/paper.pdf:application/pdf}},\n"
+        f"  urldate = {{2025-06-01}},\n  langid = {{english}},\n}}\n"
+    )
+    return key, bib, note(rng, title) if i % 2 == 0 else None
+
+
+def generate(n: int, out: Path, seed: int = 1) -> list[str]:
+    """Write `n` entries to out/bib/papers.bib and notes to out/bib/notes; return the keys."""
+    rng = random.Random(seed)
+    notes_dir = out / "bib" / "notes"
+    notes_dir.mkdir(parents=True, exist_ok=True)
+    keys, chunks = [], []
+    for i in range(n):
+        key, bib, text = entry(rng, i)
+        keys.append(key)
+        chunks.append(bib)
+        if text is not None:
+            (notes_dir / f"{key}.md").write_text(text, encoding="utf-8")
+    (out / "bib" / "papers.bib").write_text("\n".join(chunks), encoding="utf-8")
+    return keys
+
+
+if __name__ == "__main__":
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    target = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("bench/out/library")
+    generate(count, target)
+    print(f"wrote {count} entries to {target / 'bib'}")

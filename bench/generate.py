@@ -42,7 +42,8 @@ def _chain() -> dict[str, list[str]]:
     text = EXAMPLE_BIB.read_text(encoding="utf-8")
     chain: dict[str, list[str]] = defaultdict(list)
     for abstract in re.findall(r"abstract = \{(.*?)\},\n", text, re.DOTALL):
-        words = ["<s>", *abstract.split()]
+        # Braces, backslashes and @ would unbalance the synthetic entries.
+        words = ["<s>", *(w for w in abstract.split() if not re.search(r"[{}\\@%]", w))]
         for a, b in zip(words, words[1:], strict=False):
             chain[a].append(b)
     return chain

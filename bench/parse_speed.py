@@ -34,7 +34,7 @@ def ours(root: Path) -> None:
     latex._decode_cached.cache_clear()  # measure a cold build, not warm caches
     normalize._parse_name.cache_clear()
     library = load_library(Settings(root=root, notes="no-notes"), Cache())
-    assert library.entries
+    assert library.entries and not library.problems, library.problems[:3]
 
 
 def naive(text: str) -> None:

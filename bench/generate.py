@@ -76,7 +76,7 @@ def note(rng: random.Random, title: str) -> str:
 def entry(rng: random.Random, i: int) -> tuple[str, str, str | None]:
     year = rng.choice([2022, 2023, 2024, 2025])
     month = rng.randint(1, 12)
-    arxiv = f"{year % 100:02d}{month:02d}.{rng.randint(10000, 99999)}"
+    arxiv = f"{year % 100:02d}{month:02d}.{10000 + i:05d}"  # unique, as real ids are
     words = rng.sample(WORDS, 5)
     title = " ".join(w.capitalize() for w in words)
     authors = " and ".join(f"{tex(rng.choice(LAST))}, {tex(rng.choice(FIRST))}"

@@ -210,7 +210,15 @@ def find_arxiv(f: dict[str, str]) -> tuple[str, str]:
         if m:
             break
         m = pattern.search(f.get(name, "")) if f.get(name) else None
-    return (m.group(1), m.group(2) or "") if m else ("", "")
+    if not m:
+        return "", ""
+    version = m.group(2) or ""
+    if not version and f.get("url"):
+        # eprint usually omits the version; Zotero's url keeps the one that was read.
+        in_url = _ARXIV_IN_URL.search(f["url"])
+        if in_url and in_url.group(1) == m.group(1):
+            version = in_url.group(2) or ""
+    return m.group(1), version
 
 
 def _doi(text: str, problem) -> str:  # type: ignore[no-untyped-def]

@@ -20,7 +20,8 @@ from .model import Note, Paper, Problem
 STATUSES = ("to-read", "reading", "read", "skimmed")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_KNOWN = {"key", "arxiv", "tags", "status", "rating", "summary", "related", "uncertain"}
+_KNOWN = {"key", "arxiv", "tags", "status", "rating", "summary", "related", "uncertain",
+          "imported"}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,137 @@
+"""`papershelf ...`: commands over the same `Library` the plugin builds from.
+
+Run from a site's root (where mkdocs.yml enables the plugin), or pass `-f mkdocs.yml`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .library import PapershelfError, Settings, load_library
+
+
+class CliError(Exception):
+    """A message for the user; the command exits with status 2."""
+
+
+def load_settings(config_file: str) -> Settings:
+    """The plugin's options from mkdocs.yml, validated exactly as MkDocs validates them."""
+    from mkdocs.utils.yaml import yaml_load
+
+    from .config import PapershelfConfig, to_settings
+
+    path = Path(config_file)
+    if not path.is_file():
+        raise CliError(f"{config_file} not found: run papershelf from your site's root "
+                       "(the folder holding mkdocs.yml) or pass -f path/to/mkdocs.yml")  # fmt: skip
+    with path.open(encoding="utf-8") as stream:
+        data = yaml_load(stream) or {}
+    options = _plugin_options(data.get("plugins") or [])
+    if options is None:
+        raise CliError(f"{config_file} does not enable the papershelf plugin: add "
+                       "`- papershelf` under `plugins:`")  # fmt: skip
+    config = PapershelfConfig(config_file_path=str(path))
+    config.load_dict(options)
+    errors, _warnings = config.validate()
+    if errors:
+        raise CliError("; ".join(f"plugins.papershelf.{name}: {error}" for name, error in errors))
+    return to_settings(config, str(path))
+
+
+def _plugin_options(plugins: Any) -> dict[str, Any] | None:
+    """Find our options whether `plugins:` is a list (`- papershelf: {...}`) or a mapping."""
+    if isinstance(plugins, dict):
+        entries = list(plugins.items())
+    else:
+        entries = []
+        for item in plugins:
+            entries.extend(item.items() if isinstance(item, dict) else [(item, {})])
+    for name, options in entries:
+        if name == "papershelf":
+            return dict(options or {})
+    return None
+
+
+# ---------------------------------------------------------------- check
+def cmd_check(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config_file)
+    library = load_library(settings)
+    if args.format == "json":
+        report = {
+            "papers": len(library.entries),
+            "notes": sum(1 for e in library.entries if e.note),
+            "problems": [p.as_dict() for p in library.problems],
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for problem in library.problems:
+            print(problem)
+        notes = sum(1 for e in library.entries if e.note)
+        summary = f"{len(library.entries)} papers, {notes} notes, {len(library.problems)} problems"
+        print(summary, file=sys.stderr)
+    return 1 if library.problems else 0
+
+
+# ---------------------------------------------------------------- export / import
+def cmd_export(args: argparse.Namespace) -> int:
+    from .paperlist import export_markdown
+
+    settings = load_settings(args.config_file)
+    library = load_library(settings)
+    name = settings.bib_paths()[0].name
+    text = export_markdown(library, name)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {len(library.entries)} papers to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importer import run_import
+
+    settings = load_settings(args.config_file)
+    return run_import(settings, Path(args.path), dry_run=args.dry_run,
+                      metadata=Path(args.metadata) if args.metadata else None)  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="papershelf", description=__doc__)
+    parser.add_argument("-f", "--config-file", default="mkdocs.yml",
+                        help="the site's mkdocs.yml (default: ./mkdocs.yml)")  # fmt: skip
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="validate the bibliography and notes")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.set_defaults(run=cmd_check)
+
+    export = commands.add_parser("export", help="write the list in another format")
+    export.add_argument("format", choices=["markdown"],
+                        help="markdown: the 'Paper List' format, for a GitHub README")  # fmt: skip
+    export.add_argument("-o", "--output", help="write to this file instead of standard output")
+    export.set_defaults(run=cmd_export)
+
+    imp = commands.add_parser("import", help="bring in a 'Paper List' Markdown file")
+    imp.add_argument("path", help="the Markdown file to import")
+    imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    imp.add_argument("--metadata", help="JSON list of {arxiv_id, authors, venue, ...} to merge in")
+    imp.set_defaults(run=cmd_import)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (CliError, PapershelfError) as error:
+        print(f"papershelf: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,267 @@
+"""`papershelf import`: bring a "Paper List" Markdown file into a site's .bib file and notes.
+
+Idempotent (papers already in the bibliography, found by arXiv id, are left alone), never
+overwrites a note a person edited (each imported note records a hash of what was written),
+and all-or-nothing: everything is written to temporary files first, then moved into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import latex
+from .bib import MONTH_MACROS
+from .library import Settings, decode_bytes, load_library
+from .model import Library, Problem
+from .notes import NoteFile, read_note
+from .paperlist import ListedPaper, looks_like_paper_list, parse_paper_list
+from .repair import repair_text
+from .slugs import base_slug
+
+CATEGORIES = {
+    "cs.AI": "Artificial Intelligence", "cs.CL": "Computation and Language",
+    "cs.CV": "Computer Vision", "cs.IR": "Information Retrieval", "cs.LG": "Machine Learning",
+    "cs.SE": "Software Engineering", "cs.CR": "Cryptography and Security",
+    "cs.RO": "Robotics", "stat.ML": "Machine Learning (stat)",
+}  # fmt: skip
+_STOP = {"a", "an", "the", "on", "of", "for", "to", "in", "via", "with", "and", "is", "are",
+         "do", "you", "how", "what", "when", "why", "can", "towards", "toward"}  # fmt: skip
+
+
+@dataclass
+class Plan:
+    bib_path: Path
+    new_entries: list[str] = field(default_factory=list)  # BibTeX text of each new entry
+    writes: dict[Path, str] = field(default_factory=dict)  # note files to (re)write
+    skipped: list[str] = field(default_factory=list)  # human-readable reasons
+    problems: list[Problem] = field(default_factory=list)
+    repaired: int = 0
+    uncertain: int = 0
+
+
+def run_import(settings: Settings, path: Path, *, dry_run: bool = False,
+               metadata: Path | None = None) -> int:  # fmt: skip
+    """The command: returns the exit status (0 done, 1 done with problems, 2 nothing done)."""
+    if not path.is_file():
+        print(f"papershelf: {path} not found", file=sys.stderr)
+        return 2
+    text, decode_problem = decode_bytes(path.read_bytes(), str(path))
+    if not looks_like_paper_list(text):
+        print(f"papershelf: {path} is not a 'Paper List from BIB File' Markdown file (expected "
+              "'# Paper List from BIB File: ...' and '- [YY/MM] **Title**' items)", file=sys.stderr)
+        return 2
+    listing = parse_paper_list(text, str(path))
+    meta = _read_metadata(metadata)
+    plan = make_plan(settings, listing.papers, meta, progress=_progress(len(listing.papers)))
+    plan.problems[:0] = ([decode_problem] if decode_problem else []) + listing.problems
+    for problem in plan.problems:
+        print(problem, file=sys.stderr)
+    for reason in plan.skipped:
+        print(f"skipped: {reason}", file=sys.stderr)
+    verb = "would add" if dry_run else "added"
+    print(f"{verb} {len(plan.new_entries)} entries to {settings.relative(plan.bib_path)}, "
+          f"{'would write' if dry_run else 'wrote'} {len(plan.writes)} notes "
+          f"({plan.repaired} with repaired text, {plan.uncertain} uncertain spans to review), "
+          f"skipped {len(plan.skipped)}")  # fmt: skip
+    if dry_run:
+        for note_path in sorted(plan.writes):
+            print(f"  note {settings.relative(note_path)}")
+    else:
+        apply_plan(plan)
+    return 1 if plan.problems else 0
+
+
+def _progress(total: int):  # type: ignore[no-untyped-def]
+    step = max(total // 20, 1)
+
+    def report(done: int) -> None:
+        if total >= 200 and (done % step == 0 or done == total):
+            print(f"  {done}/{total} papers", file=sys.stderr)
+
+    return report
+
+
+def _read_metadata(path: Path | None) -> dict[str, dict[str, Any]]:
+    if path is None:
+        return {}
+    records = json.loads(path.read_text(encoding="utf-8"))
+    return {r["arxiv_id"]: r for r in records if isinstance(r, dict) and r.get("arxiv_id")}
+
+
+def make_plan(settings: Settings, papers: list[ListedPaper], meta: dict[str, dict[str, Any]],
+              progress=lambda done: None) -> Plan:  # type: ignore[no-untyped-def]  # fmt: skip
+    library = _current_library(settings)
+    plan = Plan(bib_path=_target_bib(settings))
+    by_arxiv = {e.paper.arxiv: e.paper.key for e in library.entries if e.paper.arxiv}
+    keys = {e.paper.key.lower() for e in library.entries}
+    for done, listed in enumerate(papers, 1):
+        key = by_arxiv.get(listed.arxiv) if listed.arxiv else None
+        if key is None:
+            key = _new_key(listed, meta.get(listed.arxiv, {}), keys)
+            keys.add(key.lower())
+            if listed.arxiv:
+                by_arxiv[listed.arxiv] = key
+            plan.new_entries.append(entry_bibtex(key, listed, meta.get(listed.arxiv, {}), plan))
+        if listed.note.strip():
+            _plan_note(settings, plan, key, listed)
+        progress(done)
+    return plan
+
+
+def _current_library(settings: Settings) -> Library:
+    try:
+        return load_library(settings)
+    except Exception:  # no bib file yet: the import will create it
+        return Library(())
+
+
+def _target_bib(settings: Settings) -> Path:
+    try:
+        return settings.bib_paths()[0]
+    except Exception:
+        pattern = settings.bib[0]
+        return settings.root / (pattern if "*" not in pattern else "bib/papers.bib")
+
+
+def _new_key(listed: ListedPaper, meta: dict[str, Any], taken: set[str]) -> str:
+    words = [w for w in re.findall(r"[a-z0-9]+", listed.title.lower()) if w not in _STOP]
+    first = words[0] if words else "paper"
+    authors = meta.get("authors") or []
+    last = re.sub(r"[^a-z]", "", base_slug(authors[0].split(",")[0])) if authors else ""
+    stem = f"{last}{listed.year}{first}"
+    key, n = stem, 1
+    while key.lower() in taken:
+        n += 1
+        key = f"{stem}{chr(ord('a') + n - 1)}" if n <= 26 else f"{stem}{n}"
+    return key
+
+
+def _repair(text: str, plan: Plan) -> tuple[str, list[dict[str, Any]]]:
+    result = repair_text(text)
+    if not result.changed:
+        return text, []
+    plan.repaired += 1
+    spans = []
+    for span in result.uncertain:
+        line = result.text.count("\n", 0, span.start) + 1
+        spans.append({"line": line, "text": span.chosen,
+                      "alternatives": list(span.alternatives[:4]),
+                      "confidence": round(span.confidence, 2)})  # fmt: skip
+    plan.uncertain += len(spans)
+    return result.text, spans
+
+
+def entry_bibtex(key: str, listed: ListedPaper, meta: dict[str, Any], plan: Plan) -> str:
+    title, _ = _repair(listed.title, plan)
+    abstract, _ = _repair(listed.abstract, plan)
+    venue = (meta.get("venue") or "").strip()
+    fields: list[tuple[str, str]] = [("title", "{" + latex.encode(title) + "}")]
+    if meta.get("authors"):
+        fields.append(("author", "{" + " and ".join(latex.encode(a) for a in meta["authors"]) + "}"))
+    if venue:
+        fields.append(("booktitle", "{" + latex.encode(venue) + "}"))
+    fields.append(("year", f"{{{listed.year}}}"))
+    if listed.month:
+        fields.append(("month", list(MONTH_MACROS)[listed.month - 1]))
+    if listed.arxiv:
+        fields += [("eprint", f"{{{listed.arxiv}}}"), ("archiveprefix", "{arXiv}")]
+        if meta.get("primary_category"):
+            fields.append(("primaryclass", f"{{{meta['primary_category']}}}"))
+        fields.append(("url", f"{{https://arxiv.org/abs/{listed.arxiv}{listed.version}}}"))
+    if listed.code:
+        is_code = re.match(r"https?://(www\.)?(github\.com|gitlab\.com|huggingface\.co)/", listed.code)
+        fields.append(("code" if is_code else "homepage", "{" + listed.code + "}"))
+    category = meta.get("primary_category")
+    if category:
+        fields.append(("keywords", "{" + CATEGORIES.get(category, category) + "}"))
+    if abstract:
+        fields.append(("abstract", "{" + latex.encode(abstract) + "}"))
+    kind = "inproceedings" if venue else "misc"
+    body = ",\n".join(f"  {name} = {value}" for name, value in fields)
+    return f"@{kind}{{{key},\n{body},\n}}\n"
+
+
+def note_hash(body: str) -> str:
+    return hashlib.sha1(body.strip().encode("utf-8")).hexdigest()[:12]
+
+
+def _plan_note(settings: Settings, plan: Plan, key: str, listed: ListedPaper) -> None:
+    body, uncertain = _repair(listed.note, plan)
+    body = re.sub(r"\A### Notes\n", "", body)  # the heading `export` adds before plain notes
+    meta: dict[str, Any] = {"key": key, "imported": note_hash(body)}
+    if uncertain:
+        meta["uncertain"] = uncertain
+    text = _front_matter(meta) + body.strip() + "\n"
+    path = settings.notes_dir() / f"{base_slug(key)}.md"
+    existing = _existing_note(settings, key, path)
+    if existing is not None:
+        old_path, old_text = existing
+        if old_text == text:
+            return  # already imported, unchanged
+        note, _ = read_note(NoteFile(str(old_path), old_text))
+        recorded = _recorded_hash(old_text)
+        if note is None or recorded is None or recorded != note_hash(note.body):
+            plan.skipped.append(f"{settings.relative(old_path)} was edited by hand; not overwritten")
+            return
+        path = old_path
+    plan.writes[path] = text
+
+
+def _front_matter(meta: dict[str, Any]) -> str:
+    # One JSON value per line is valid YAML, quick to write and easy to diff.
+    lines = [f"{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def _recorded_hash(text: str) -> str | None:
+    m = re.search(r'^imported:\s*"?([0-9a-f]{12})"?\s*$', text, re.MULTILINE)
+    return m.group(1) if m else None
+
+
+def _existing_note(settings: Settings, key: str, default: Path) -> tuple[Path, str] | None:
+    if default.is_file():
+        return default, default.read_text(encoding="utf-8")
+    folder = settings.notes_dir()
+    if not folder.is_dir():
+        return None
+    for path in folder.rglob("*.md"):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if re.search(rf"^key:\s*\"?{re.escape(key)}\"?\s*$", text[:2000], re.MULTILINE):
+            return path, text
+    return None
+
+
+def apply_plan(plan: Plan) -> None:
+    """Write everything to temporary files first, then move them into place."""
+    outputs = dict(plan.writes)
+    if plan.new_entries:
+        current = plan.bib_path.read_text(encoding="utf-8") if plan.bib_path.is_file() else ""
+        joiner = "" if not current or current.endswith("\n\n") else ("\n" if current.endswith("\n") else "\n\n")
+        outputs[plan.bib_path] = current + joiner + "\n".join(plan.new_entries)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for target, content in outputs.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".papershelf-", suffix=".tmp")
+            staged.append((temp, target))
+            try:
+                stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+            except BaseException:
+                os.close(fd)
+                raise
+            with stream:
+                stream.write(content)
+    except BaseException:
+        for temp, _ in staged:
+            os.unlink(temp)
+        raise
+    for temp, target in staged:
+        os.replace(temp, target)

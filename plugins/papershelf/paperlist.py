@@ -1,0 +1,179 @@
+"""The older tool's "Paper List from BIB File" Markdown: parse it, and write it back.
+
+The format: a title line, a list of items
+
+    - [25/03] **Title**
+    [[Paper](http://arxiv.org/pdf/2503.04625v2)] [[Code/Page](url)] [[TLDR/Notes](#anchor)]
+
+then `# TLDR/Notes` with one `## anchor` section per paper: `### Abstract`, the abstract, and
+the note, which the older tool usually wrapped in a stray ``` fence that is not part of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import Library, Problem
+
+_HEADER = re.compile(r"^# Paper List from BIB File\b")
+_ITEM = re.compile(r"^- \[(\d{2})/(\d{2})\] \*\*(.+?)\*\*\s*$")
+_LINKS = re.compile(r"^\[\[Paper\]\((?P<paper>[^)]*)\)\]\s*\[\[Code/Page\]\((?P<code>[^)]*)\)\]"
+                    r"\s*\[\[TLDR/Notes\]\(#(?P<anchor>[^)]*)\)\]\s*$")  # fmt: skip
+_ARXIV = re.compile(r"arxiv\.org/(?:pdf|abs)/(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?",
+                    re.IGNORECASE)  # fmt: skip
+_FENCE = "```"
+
+
+@dataclass
+class ListedPaper:
+    line: int
+    title: str
+    year: int
+    month: int
+    paper_url: str
+    arxiv: str = ""
+    version: str = ""
+    code: str = ""
+    anchor: str = ""
+    abstract: str = ""
+    note: str = ""
+    has_section: bool = False
+
+
+@dataclass
+class PaperList:
+    name: str
+    papers: list[ListedPaper] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def looks_like_paper_list(text: str) -> bool:
+    return bool(_HEADER.match(text.lstrip("\ufeff"))) or any(
+        _ITEM.match(line) for line in text.splitlines()[:50])
+
+
+def clean_link(url: str) -> str:
+    """Undo the older tool's link damage: glued-on `.`/`,`, doubled `\\href` halves, `()`."""
+    url = url.strip()
+    if "}{" in url:
+        url = url.split("}{", 1)[0]
+    url = url.rstrip(".,;")
+    return url if re.match(r"^https?://\S+$", url) else ""
+
+
+def parse_paper_list(text: str, path: str) -> PaperList:
+    """Parse the format; every defect is a Problem and every well-formed paper comes through."""
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+    header = re.match(r"^# Paper List from BIB File:?\s*(.*)$", lines[0]) if lines else None
+    result = PaperList(header.group(1).strip() if header else "")
+    notes_at = next((i for i, line in enumerate(lines) if line.strip() == "# TLDR/Notes"), len(lines))
+    by_anchor = _parse_items(lines[:notes_at], path, result)
+    _parse_sections(lines, notes_at, path, result, by_anchor)
+    for paper in result.papers:
+        if not paper.has_section:
+            result.problems.append(Problem(path, paper.line, paper.arxiv or None,
+                                           f"list item '{paper.title}' has no TLDR/Notes section; "
+                                           "imported without abstract or note",
+                                           f"add a '## {paper.anchor}' section", "missing-section"))  # fmt: skip
+    return result
+
+
+def _parse_items(lines: list[str], path: str, result: PaperList) -> dict[str, ListedPaper]:
+    by_anchor: dict[str, ListedPaper] = {}
+    for i, line in enumerate(lines):
+        m = _ITEM.match(line)
+        if not m:
+            continue
+        links = _LINKS.match(lines[i + 1].strip()) if i + 1 < len(lines) else None
+        if links is None:
+            result.problems.append(Problem(path, i + 2, None,
+                                           f"list item '{m.group(3)}' lacks its "
+                                           "[[Paper](...)] [[Code/Page](...)] [[TLDR/Notes](#...)] line",
+                                           "restore the links line under the item", "bad-item"))  # fmt: skip
+            continue
+        arxiv = _ARXIV.search(links.group("paper"))
+        paper = ListedPaper(
+            line=i + 1, title=m.group(3).strip(), year=2000 + int(m.group(1)),
+            month=int(m.group(2)), paper_url=links.group("paper").strip(),
+            arxiv=arxiv.group(1) if arxiv else "", version=(arxiv.group(2) or "") if arxiv else "",
+            code=clean_link(links.group("code")), anchor=links.group("anchor").strip(),
+        )  # fmt: skip
+        if not 1 <= paper.month <= 12:
+            result.problems.append(Problem(path, i + 1, None, f"month {paper.month} in "
+                                           f"'[{m.group(1)}/{m.group(2)}]' is not 01-12",
+                                           "fix the date; the paper is imported without a month",
+                                           "bad-month"))  # fmt: skip
+            paper.month = 0
+        result.papers.append(paper)
+        by_anchor.setdefault(paper.anchor, paper)
+    return by_anchor
+
+
+def _parse_sections(lines: list[str], start: int, path: str, result: PaperList,
+                    by_anchor: dict[str, ListedPaper]) -> None:  # fmt: skip
+    heads = [i for i in range(start, len(lines)) if lines[i].startswith("## ")]
+    for n, head in enumerate(heads):
+        end = heads[n + 1] if n + 1 < len(heads) else len(lines)
+        anchor = lines[head][3:].strip()
+        paper = by_anchor.get(anchor)
+        if paper is None:
+            result.problems.append(Problem(path, head + 1, None,
+                                           f"section '{anchor}' matches no list item; skipped",
+                                           "fix the anchor or add the list item", "orphan-section"))  # fmt: skip
+            continue
+        paper.has_section = True
+        body = lines[head + 1 : end]
+        paper.abstract, paper.note, truncated = _split_section(body)
+        if truncated:
+            result.problems.append(Problem(path, end, None,
+                                           f"section '{anchor}' ends inside its note fence "
+                                           "(truncated file?); imported what is there",
+                                           "check the end of the file", "truncated"))  # fmt: skip
+
+
+def _split_section(body: list[str]) -> tuple[str, str, bool]:
+    """(abstract, note, truncated) from the lines under `## anchor`."""
+    if body and body[0].strip() == "### Abstract":
+        body = body[1:]
+    cut = next((i for i, line in enumerate(body)
+                if line.strip() == _FENCE or line.startswith("### ")), len(body))  # fmt: skip
+    abstract = "\n".join(body[:cut]).strip()
+    note_lines = body[cut:]
+    truncated = False
+    if note_lines and note_lines[0].strip() == _FENCE:
+        note_lines = note_lines[1:]
+        last = max((i for i, line in enumerate(note_lines) if line.strip()), default=-1)
+        if last >= 0 and note_lines[last].strip() == _FENCE:
+            note_lines = note_lines[:last]
+        else:
+            truncated = True
+    return abstract, "\n".join(note_lines).strip("\n"), truncated
+
+
+# ---------------------------------------------------------------- export
+def anchor_for(title: str) -> str:
+    """The older tool's anchors: lowercase, every character but letters, digits and `-` -> `-`."""
+    return re.sub(r"[^\w\-]", "-", title.lower())
+
+
+def export_markdown(library: Library, name: str) -> str:
+    """The list in the older tool's format, with clean links and repaired text."""
+    items, sections = [f"# Paper List from BIB File: {name}"], ["# TLDR/Notes"]
+    for entry in library.entries:
+        paper, note = entry.paper, entry.note
+        date = f"{(paper.year or 0) % 100:02d}/{paper.month or 0:02d}"
+        anchor = anchor_for(paper.title)
+        pdf = (f"http://arxiv.org/pdf/{paper.arxiv}{paper.arxiv_version}" if paper.arxiv
+               else paper.links.pdf or paper.links.doi or paper.links.project)  # fmt: skip
+        code = paper.links.code or paper.links.project
+        items.append(f"- [{date}] **{paper.title}**  \n[[Paper]({pdf})] [[Code/Page]({code})] "
+                     f"[[TLDR/Notes](#{anchor})]\n")  # fmt: skip
+        sections.append(f"## {anchor}\n### Abstract\n{paper.abstract}")
+        if note and note.body.strip():
+            body = note.body.strip()
+            # Without a heading (or the old stray fence) the note would read back as abstract.
+            sections.append(body + "\n" if body.startswith("### ") else f"### Notes\n{body}\n")
+        else:
+            sections[-1] += "\n"
+    return "\n".join(items) + "\n" + "\n".join(sections)

@@ -1,0 +1,161 @@
+"""`papershelf check`, `import` and `export markdown`, run in-process on scratch sites."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from papershelf import importer
+from papershelf.cli import main
+from papershelf.library import Settings, load_library
+from papershelf.paperlist import parse_paper_list
+
+DATA = Path(__file__).parent / "data"
+SEED = DATA / "seed-paper-list.md"
+META = DATA / "papers-metadata.json"
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+
+
+def new_site(root: Path) -> Path:
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "index.md").write_text("# Site\n")
+    (root / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - papershelf\n")
+    return root
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "bib").rglob("*"))
+            if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> Path:
+    root = new_site(tmp_path_factory.mktemp("imported"))
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        assert main(["import", str(SEED), "--metadata", str(META)]) == 0
+    finally:
+        os.chdir(cwd)
+    return root
+
+
+def run(root: Path, *args: str, monkeypatch) -> int:
+    monkeypatch.chdir(root)
+    return main(list(args))
+
+
+def test_import_brings_in_every_paper_with_its_note(imported: Path, monkeypatch, capsys) -> None:
+    library = load_library(Settings(root=imported))
+    assert library.problems == ()
+    assert len(library.entries) == 41 and all(e.note for e in library.entries)
+    start = library.by_key()["li2025start"]
+    assert start.paper.arxiv_version == "v2" and start.paper.venue == "EMNLP 2025"
+    assert start.paper.authors[0].display == "Chengpeng Li"
+    assert start.note.body.startswith("### 🌟 论文解读 | START")
+    assert run(imported, "check", monkeypatch=monkeypatch) == 0
+
+
+def test_second_import_changes_nothing(imported: Path, monkeypatch, capsys) -> None:
+    before = snapshot(imported)
+    assert run(imported, "import", str(SEED), "--metadata", str(META), monkeypatch=monkeypatch) == 0
+    assert snapshot(imported) == before
+    assert "added 0 entries" in capsys.readouterr().out
+
+
+def test_hand_edited_note_is_never_overwritten(tmp_path: Path, imported: Path, monkeypatch, capsys) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(imported, site)
+    note = site / "bib" / "notes" / "li2025start.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nMy own addition.\n", encoding="utf-8")
+    edited = note.read_bytes()
+    (site / "bib" / "notes" / "jin2025search.md").unlink()  # a note to bring back
+    assert run(site, "import", str(SEED), "--metadata", str(META), monkeypatch=monkeypatch) == 0
+    assert note.read_bytes() == edited
+    assert "bib/notes/li2025start.md was edited by hand; not overwritten" in capsys.readouterr().err
+    assert (site / "bib" / "notes" / "jin2025search.md").is_file()
+
+
+def test_dry_run_writes_nothing(tmp_path: Path, monkeypatch, capsys) -> None:
+    site = new_site(tmp_path / "site")
+    assert run(site, "import", str(SEED), "--dry-run", monkeypatch=monkeypatch) == 0
+    assert not (site / "bib").exists()
+    out = capsys.readouterr().out
+    assert "would add 41 entries" in out and "note bib/notes/" in out
+
+
+def test_other_formats_are_refused_cleanly(tmp_path: Path, monkeypatch, capsys) -> None:
+    site = new_site(tmp_path / "site")
+    other = tmp_path / "other.md"
+    other.write_text("# My notes\n\nJust prose.\n")
+    assert run(site, "import", str(other), monkeypatch=monkeypatch) == 2
+    assert "is not a 'Paper List from BIB File' Markdown file" in capsys.readouterr().err
+    assert not (site / "bib").exists()
+
+
+def test_failed_import_leaves_files_as_they_were(tmp_path: Path, imported: Path, monkeypatch) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(imported, site)
+    for note in list((site / "bib" / "notes").glob("*.md"))[:5]:
+        note.unlink()
+    before = snapshot(site)
+    real_fdopen, calls = os.fdopen, []
+
+    def failing_fdopen(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return real_fdopen(*args, **kwargs)
+
+    monkeypatch.setattr(importer.os, "fdopen", failing_fdopen)
+    with pytest.raises(OSError):
+        run(site, "import", str(SEED), "--metadata", str(META), monkeypatch=monkeypatch)
+    assert snapshot(site) == before
+    assert not list((site / "bib").rglob(".papershelf-*"))
+
+
+def test_export_round_trip(tmp_path: Path, imported: Path, monkeypatch) -> None:
+    exported = tmp_path / "list.md"
+    assert run(imported, "export", "markdown", "-o", str(exported), monkeypatch=monkeypatch) == 0
+    text = exported.read_text(encoding="utf-8")
+    seed_anchors = [p.anchor for p in parse_paper_list(SEED.read_text(encoding="utf-8"), "s").papers]
+    listing = parse_paper_list(text, "list.md")
+    assert listing.problems == []
+    assert sorted(p.anchor for p in listing.papers) == sorted(seed_anchors)
+    assert "```" not in text and "è®º" not in text and "论文解读" in text
+    site = new_site(tmp_path / "again")
+    assert run(site, "import", str(exported), "--metadata", str(META), monkeypatch=monkeypatch) == 0
+    first, second = load_library(Settings(root=imported)), load_library(Settings(root=site))
+
+    def view(library):
+        return {e.paper.key: (e.paper.title, e.paper.arxiv, e.paper.arxiv_version, e.paper.year,
+                              e.paper.month, e.paper.links.code, e.paper.links.project,
+                              e.paper.abstract, e.note.body if e.note else None)
+                for e in library.entries}
+
+    assert view(first) == view(second)
+
+
+def test_check_reports_problems_in_text_and_json(tmp_path: Path, monkeypatch, capsys) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    assert run(site, "check", monkeypatch=monkeypatch) == 0
+    capsys.readouterr()
+    with (site / "bib" / "refs.bib").open("a") as bib:
+        bib.write("\n@article{late, title = {Late}, year = {2020}, month = {Smarch}}\n")
+    assert run(site, "check", monkeypatch=monkeypatch) == 1
+    out = capsys.readouterr().out
+    assert "bib/refs.bib:33: entry 'late': unknown month 'Smarch'" in out
+    assert run(site, "check", "--format", "json", monkeypatch=monkeypatch) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["papers"] == 4
+    assert [(p["code"], p["line"], p["key"]) for p in report["problems"]] == [("bad-month", 33, "late")]
+
+
+def test_check_without_config_says_what_to_do(tmp_path: Path, monkeypatch, capsys) -> None:
+    assert run(tmp_path, "check", monkeypatch=monkeypatch) == 2
+    assert "run papershelf from your site's root" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from mkdocs.config import config_options as c
 
 from .library import Settings
 from .normalize import PUBLIC_FIELDS
+from .safety import RAW_HTML_POLICIES
 
 
 class OneOrMany(c.ListOfItems):
@@ -34,6 +35,8 @@ class PapershelfConfig(base.Config):
     """BibTeX fields shown in the copyable entry; all others stay private."""
     catalogue = c.Type(str, default="papers.json")
     """Where the public JSON catalogue is written in the site ('' to skip it)."""
+    raw_html = c.Choice(RAW_HTML_POLICIES, default="sanitize")
+    """Raw HTML in notes: `sanitize` drops scripts and event handlers; `allow` trusts notes."""
 
 
 def to_settings(config: PapershelfConfig, config_file_path: str | None) -> Settings:

@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 
 from .model import Entry
+from .safety import attribute_text, plain_title
 
 _MATH = re.compile(r"(\$\$.+?\$\$|\$(?:\\.|[^$\\])+\$)", re.DOTALL)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!-])")
@@ -56,10 +57,11 @@ def paper_markdown(entry: Entry, by_key: Mapping[str, Entry],
                    options: PageOptions = PageOptions()) -> str:
     """The whole page source: front matter, header, abstract, note, related papers, BibTeX."""
     paper, note = entry.paper, entry.note
-    meta = {"title": paper.title, "tags": list(entry.tags), "render_macros": False,
-            "papershelf": paper.key}  # fmt: skip
+    # Themes print these without escaping (Material's <title>, tags and description).
+    meta = {"title": plain_title(paper.title), "tags": [html.escape(t) for t in entry.tags],
+            "render_macros": False, "papershelf": paper.key}  # fmt: skip
     if paper.abstract:
-        meta["description"] = paper.abstract[:300]
+        meta["description"] = attribute_text(paper.abstract[:300])
     parts = ["---", json.dumps(meta, ensure_ascii=False), "---", "", _header(entry, options), ""]
     if paper.abstract:
         parts += ["## Abstract", "", _abstract(paper.abstract, options.math), ""]

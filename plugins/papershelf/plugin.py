@@ -13,10 +13,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .config import PapershelfConfig, to_settings
-from .index import catalogue_json, index_html
+from .index import DATA_FILE, RESERVED, catalogue_json, index_files, index_html, versioned
 from .library import Cache, PapershelfError, load_library
 from .model import Entry, Library
 from .pages import PageOptions, paper_markdown
+from .safety import sanitize_html
 
 log = get_plugin_logger("papershelf")
 THEME_DIR = Path(__file__).parent / "theme"
@@ -40,6 +41,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         self.pages: dict[str, tuple[tuple[Any, ...], str]] = {}
         self.library: Library | None = None
         self.index_uri = ""
+        self.index_files: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # MkDocs keeps this instance across `serve` rebuilds: the caches live on it.
@@ -89,6 +91,11 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             content = catalogue_json(library, lambda e: self.paper_files[e.paper.key].url,
                                      self.settings.facets)  # fmt: skip
             files.append(File.generated(config, self.config.catalogue, content=content))
+        for name in sorted(set(self.settings.facets) & set(RESERVED)):
+            log.warning(f"facet '{name}' is built in; rename it to filter on the notes' own field")
+        self.index_files = index_files(library, self.settings.facets)
+        for name, content in self.index_files.items():
+            files.append(File.generated(config, f"{self.settings.path}/{name}", content=content))
         return files
 
     def _paper_file(self, config: MkDocsConfig, uri: str, entry: Entry,
@@ -122,11 +129,14 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:  # fmt: skip
+        if "papershelf" in page.meta and self.config.raw_html == "sanitize":
+            return sanitize_html(html)  # a paper page: its note may hold raw HTML
         if page.file.src_uri != self.index_uri or self.library is None:
             return html
         base = page.file.url
         listing = index_html(self.library,
-                             lambda e: get_relative_url(self.paper_files[e.paper.key].url, base))
+                             lambda e: get_relative_url(self.paper_files[e.paper.key].url, base),
+                             versioned(DATA_FILE, self.index_files[DATA_FILE]))  # fmt: skip
         if INDEX_MARKER in html:
             return html.replace(INDEX_MARKER, listing, 1)
         return html + listing

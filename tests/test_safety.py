@@ -1,0 +1,115 @@
+"""Nothing injected: hostile .bib values and notes end up as text, never as script."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from papershelf.safety import attribute_text, plain_title, sanitize_html
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+
+HOSTILE_BIB = r"""@article{xss1,
+  title = {<script>alert("title")</script> & <img src=x onerror=alert(1)>},
+  author = {<b onmouseover=alert(2)>Evil</b>, Eve and O'Brien, "Quote"},
+  journal = {</title><script>alert(3)</script>},
+  year = {2024},
+  keywords = {<svg onload=alert(4)>, "><script>alert(5)</script>},
+  abstract = {Abstract with <script>alert(6)</script> and "quotes" & ampersands.},
+  url = {javascript:alert(7)},
+  code = {https://github.com/a/b"><script>alert(8)</script>},
+}
+@misc{../../escape:me, title = {Path key}, year = {2023}}
+"""
+
+HOSTILE_NOTE = """---
+summary: "<img src=x onerror=alert(9)>"
+---
+Fine **Markdown** stays.
+
+<script>alert(10)</script>
+<img src="x" onerror="alert(11)">
+<a href="javascript:alert(12)">click</a> [md link](javascript:alert(13))
+<iframe src="https://evil.example"></iframe>
+<div onclick="alert(14)">div text</div>
+<details><summary>More</summary>Kept</details>
+<kbd>Ctrl</kbd>
+"""
+
+
+@pytest.mark.parametrize(
+    ("dirty", "clean"),
+    [
+        ("<script>alert(1)</script>ok", "ok"),
+        ('<img src="x" onerror="alert(1)">', '<img src="x">'),
+        ('<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
+        ('<a href="data:text/html,&lt;script&gt;">x</a>', "<a>x</a>"),
+        ('<a href="https://ok.example/p" rel="noopener">x</a>', '<a href="https://ok.example/p" rel="noopener">x</a>'),
+        ('<a href="../other/">x</a>', '<a href="../other/">x</a>'),
+        ('<div class="admonition note" onclick="x()"><p>t</p></div>', '<div class="admonition note"><p>t</p></div>'),
+        ('<svg onload="alert(1)" viewBox="0 0 24 24"><path d="M0 0"></path></svg>', '<svg viewBox="0 0 24 24"><path d="M0 0"></path></svg>'),
+        ("<style>body{display:none}</style>x", "x"),
+        ('<input type="checkbox" checked disabled onfocus="x()">', '<input type="checkbox" checked="" disabled="">'),
+        ('<span data-papershelf-key="k">x</span>', '<span data-papershelf-key="k">x</span>'),
+    ],
+)
+def test_sanitize_html(dirty: str, clean: str) -> None:
+    assert sanitize_html(dirty) == clean
+
+
+def test_meta_values_are_safe_for_unescaping_themes() -> None:
+    assert "<" not in plain_title("</title><script>x</script>")
+    assert attribute_text('a "b" <c>') == "a &quot;b&quot; &lt;c&gt;"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    site = root / "site"
+    shutil.copytree(FIXTURE, site)
+    (site / "bib" / "refs.bib").write_text(HOSTILE_BIB, encoding="utf-8")
+    shutil.rmtree(site / "bib" / "notes")
+    (site / "bib" / "notes").mkdir()
+    (site / "bib" / "notes" / "xss1.md").write_text(HOSTILE_NOTE, encoding="utf-8")
+    for theme in ("mkdocs", "material"):
+        config = site / "mkdocs.yml"
+        text = re.sub(r"theme: \S+", f"theme: {theme}", (FIXTURE / "mkdocs.yml").read_text())
+        config.write_text(text, encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(root / theme)],
+            capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+        assert result.returncode == 0, result.stderr
+        assert "bib/refs.bib:8: entry 'xss1': 'url' is not an http(s) URL" in result.stderr
+    return root
+
+
+def page_scripts(html: str) -> list[str]:
+    return re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.DOTALL)
+
+
+@pytest.mark.parametrize("theme", ["mkdocs", "material"])
+def test_no_data_becomes_markup(hostile_site: Path, theme: str) -> None:
+    out = hostile_site / theme
+    for path in [out / "papers" / "xss1" / "index.html", out / "papers" / "index.html"]:
+        html = path.read_text(encoding="utf-8")
+        assert not any("alert(" in script for script in page_scripts(html)), path
+        assert not re.search(r"<[^>]+\son\w+\s*=", html.replace("onerror=alert", "")), path
+        assert not re.search(r"""(href|src)\s*=\s*["']?\s*javascript:""", html, re.I), path
+        assert "<iframe" not in html and "<svg onload" not in html
+    page = (out / "papers" / "xss1" / "index.html").read_text(encoding="utf-8")
+    assert '&lt;script&gt;alert("title")&lt;/script&gt; &amp; &lt;img' in page  # shown as text
+    assert "<strong>Markdown</strong>" in page and "<details>" in page and "<kbd>Ctrl</kbd>" in page
+    assert "div text" in page
+
+
+def test_hostile_key_gets_a_working_page_inside_the_site(hostile_site: Path) -> None:
+    pages = [p.relative_to(hostile_site / "mkdocs") for p in (hostile_site / "mkdocs").rglob("index.html")]
+    assert Path("papers/escape-me/index.html") in pages
+    assert not (hostile_site / "escape").exists() and not (hostile_site.parent / "escape").exists()

@@ -1,0 +1,80 @@
+"""The edit loop: a rebuild after editing one note redoes that paper only."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+import papershelf.plugin as plugin_module
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURE, tmp_path / "site")
+    return tmp_path / "site"
+
+
+def rebuild(site: Path, out: Path, *, dirty: bool = False, first: bool = False) -> None:
+    # Like `mkdocs serve`: the config is loaded anew for every build, and MkDocs hands back
+    # the same plugin instance because it defines on_startup.
+    config = load_config(str(site / "mkdocs.yml"), site_dir=str(out))
+    if first:
+        config.plugins.on_startup(command="serve", dirty=dirty)
+    build(config, dirty=dirty)
+
+
+def count_page_renders(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    real = plugin_module.paper_markdown
+
+    def counting(entry, *args, **kwargs):
+        calls.append(entry.paper.key)
+        return real(entry, *args, **kwargs)
+
+    monkeypatch.setattr(plugin_module, "paper_markdown", counting)
+    return calls
+
+
+def test_editing_one_note_regenerates_one_page(site: Path, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    rebuild(site, out, first=True)
+    calls = count_page_renders(monkeypatch)
+    note = site / "bib" / "notes" / "deepnet.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nAn edit while serving.\n", encoding="utf-8")
+    rebuild(site, out)
+    assert calls == ["Muller2024:Deep/Nets"]
+    page = (out / "papers" / "muller2024-deep-nets" / "index.html").read_text(encoding="utf-8")
+    assert "An edit while serving." in page
+
+
+def test_editing_the_bib_reparses_but_keeps_other_pages(site: Path, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    rebuild(site, out, first=True)
+    calls = count_page_renders(monkeypatch)
+    bib = site / "bib" / "refs.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("A Paper Without a Note", "Renamed"),
+                   encoding="utf-8")
+    rebuild(site, out)
+    assert calls == ["nonote2022"]
+
+
+def test_dirty_serve_rewrites_only_changed_page_sources(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    rebuild(site, out, dirty=True, first=True)
+    cache = site / ".cache" / "papershelf" / "papers"
+    sources = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.md")}
+    assert set(sources) == {"muller2024-deep-nets.md", "zhang2023chinese.md", "nonote2022.md"}
+    note = site / "bib" / "notes" / "zhang2023chinese.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    rebuild(site, out, dirty=True)
+    after = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.md")}
+    changed = {name for name in sources if after[name] != sources[name]}
+    assert changed == {"zhang2023chinese.md"}
+    page = (out / "papers" / "zhang2023chinese" / "index.html").read_text(encoding="utf-8")
+    assert "补充一句。" in page

@@ -159,3 +159,26 @@ def test_check_reports_problems_in_text_and_json(tmp_path: Path, monkeypatch, ca
 def test_check_without_config_says_what_to_do(tmp_path: Path, monkeypatch, capsys) -> None:
     assert run(tmp_path, "check", monkeypatch=monkeypatch) == 2
     assert "run papershelf from your site's root" in capsys.readouterr().err
+
+
+def test_check_and_strict_build_report_the_same_problems(tmp_path: Path, monkeypatch, capsys) -> None:
+    import re
+    import subprocess
+    import sys
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    with (site / "bib" / "refs.bib").open("a") as bib:
+        bib.write("\n@article{late, title = {Late}, year = {2020}, month = {Smarch}}\n"
+                  "@article{broken, title = {Oops {x}, year = 2020}\n"
+                  "@misc{nodate, title = {No date}, journal = undefinedmacro}\n")
+    (site / "bib" / "notes" / "ghost.md").write_text("---\nstatus: done\n---\nNobody's note.\n")
+    assert run(site, "check", monkeypatch=monkeypatch) == 1
+    checked = set(capsys.readouterr().out.splitlines())
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
+                             str(site / "mkdocs.yml"), "-d", str(tmp_path / "out")],
+                            capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode != 0
+    warned = set(re.findall(r"^WARNING\s+-\s+papershelf: (.*)$", result.stderr, re.MULTILINE))
+    assert len(checked) >= 5
+    assert warned == checked

@@ -14,7 +14,6 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -79,7 +78,9 @@ def candidates(lead: int, present: bytes, length: int) -> tuple[str, ...]:
         for values in itertools.product(_DROPPED_ORDER, repeat=missing):
             fill = iter(values)
             rest = iter(present)
-            seq = bytes([lead, *(next(fill) if k in where else next(rest) for k in range(length - 1))])
+            seq = bytes(
+                [lead, *(next(fill) if k in where else next(rest) for k in range(length - 1))]
+            )
             try:
                 ch = seq.decode("utf-8")
             except UnicodeDecodeError:
@@ -188,7 +189,9 @@ def _classify(a: _Analysis) -> str:
         return CLEAN
     if a.partial + a.bare == 0:
         return MOJIBAKE
-    return DROPPED if evidence >= 2 else CLEAN
+    # About three chars in four survive whole, so intact sequences must dominate; this
+    # also keeps out Latin text that merely has "é’" (E9 + continuation) here and there.
+    return DROPPED if a.complete and a.complete * 2 >= a.partial else CLEAN
 
 
 def _kind_and_analysis(text: str) -> tuple[str, _Analysis | None]:
@@ -223,8 +226,7 @@ def repair_text(text: str) -> RepairResult:
     decoded = rm.decode_document(slots)
     fixed = "".join(decoded.chosen)
     uncertain = tuple(
-        Uncertain(k, k + 1, decoded.chosen[k], alts, conf)
-        for k, alts, conf in decoded.uncertain
+        Uncertain(k, k + 1, decoded.chosen[k], alts, conf) for k, alts, conf in decoded.uncertain
     )
     return RepairResult(fixed, DROPPED, fixed != text, uncertain, unresolved)
 
@@ -257,9 +259,3 @@ def _slots(text: str, a: _Analysis) -> tuple[list[rm.Slot], int]:
         pos = end
     slots.extend((ch,) for ch in text[pos:])
     return slots, unresolved
-
-
-def iter_uncertain(result: RepairResult) -> Iterator[tuple[str, Uncertain]]:
-    """Each uncertain span with a little repaired context, for review tools."""
-    for u in result.uncertain:
-        yield result.text[max(0, u.start - 8) : u.end + 8], u

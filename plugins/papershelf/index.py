@@ -1,19 +1,53 @@
-"""`Library` -> the index page's HTML list and the public JSON catalogue. Pure functions."""
+"""`Library` -> the index page: its HTML list, its data files, and the public JSON catalogue.
+
+Pure functions. The index page is served as three layers, so each visitor downloads only what
+they use (see "The index page" in README.md):
+
+- the HTML list, complete without JavaScript;
+- `index-data.json`, loaded by `papershelf.js` to wire the filters: one table of values per
+  facet and, per paper, which values it has (positions match the HTML list);
+- `index-search.json` (the abstracts, as an inverted index) on the first search, and
+  `index-bibtex.json` (the public BibTeX) on the first export.
+
+The HTML names the data file with a content hash (`index-data.json?v=...`) and the data file
+names the other two the same way, so a cached file never meets a list it does not match.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Callable
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable
 from itertools import groupby
 from typing import Any
 
-from .model import MONTH_NAMES, Entry, Library
+from .model import ET_AL, MONTH_NAMES, Entry, Library
+from .notes import STATUSES
 from .pages import author_list, render
 
 AUTHORS_SHOWN = 6
+DATA_FILE = "index-data.json"
+SEARCH_FILE = "index-search.json"
+BIBTEX_FILE = "index-bibtex.json"
+FORMAT_VERSION = 1
+# Query-string names the built-in filters use; an extra facet may not take one of them.
+RESERVED = ("q", "sort", "year", "month", "tag", "venue", "author", "code", "note", "status")
+STATUS_LABELS = {"to-read": "To read", "reading": "Reading", "read": "Read",
+                 "skimmed": "Skimmed", "none": "No status"}  # fmt: skip
+# Gap-encoded posting lists: a number is written in base 32, most significant digit first;
+# the last digit comes from the first half of the alphabet, the others from the second half.
+ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+# Letters that Unicode does not decompose into a base letter plus an accent.
+_FOLD_LETTERS = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
+                 "þ": "th", "ı": "i", "ħ": "h", "ς": "σ"}  # fmt: skip
+_FOLD_TABLE = str.maketrans(_FOLD_LETTERS)
+
 UrlFor = Callable[[Entry], str]
 
 
+# ---------------------------------------------------------------- the HTML list
 def group_id(entry: Entry) -> str:
     paper = entry.paper
     if paper.year is None:
@@ -28,8 +62,12 @@ def group_label(entry: Entry) -> str:
     return f"{MONTH_NAMES[paper.month - 1]} {paper.year}" if paper.month else str(paper.year)
 
 
-def index_html(library: Library, url_for: UrlFor) -> str:
-    """The complete, script-free list, newest first, grouped by month."""
+def index_html(library: Library, url_for: UrlFor, data_url: str = "") -> str:
+    """The complete, script-free list, newest first, grouped by month.
+
+    `data_url` (relative to the index page) is where `papershelf.js` finds `index-data.json`;
+    without it the list stays a plain list.
+    """
     groups = []
     for gid, members in groupby(library.entries, key=group_id):
         items = list(members)
@@ -39,7 +77,7 @@ def index_html(library: Library, url_for: UrlFor) -> str:
             "label": group_label(items[0]),
             "entries": [_item(entry, url_for) for entry in items],
         })  # fmt: skip
-    return render("index.html", groups=groups, total=len(library.entries))
+    return render("index.html", groups=groups, total=len(library.entries), data_url=data_url)
 
 
 def _item(entry: Entry, url_for: UrlFor) -> dict[str, Any]:
@@ -57,11 +95,204 @@ def _item(entry: Entry, url_for: UrlFor) -> dict[str, Any]:
         "venue": paper.venue,
         "tags": entry.tags,
         "status": note.status if note else "",
+        "summary": note.summary if note else "",
         "links": paper.links.items(),
-        "has_note": bool(note and note.body.strip()),
+        "has_note": has_note(entry),
     }
 
 
+def has_note(entry: Entry) -> bool:
+    return bool(entry.note and entry.note.body.strip())
+
+
+# ---------------------------------------------------------------- the data files
+def index_files(library: Library, facets: tuple[str, ...] = ()) -> dict[str, str]:
+    """File name (next to the index page) -> JSON text of the index page's data files."""
+    search = _dumps(search_index(library))
+    bibtex = _dumps({"version": FORMAT_VERSION, "count": len(library.entries),
+                     "bibtex": [entry.paper.bibtex for entry in library.entries]})  # fmt: skip
+    data = index_data(library, facets)
+    data["search"] = versioned(SEARCH_FILE, search)
+    data["bibtex"] = versioned(BIBTEX_FILE, bibtex)
+    return {DATA_FILE: _dumps(data), SEARCH_FILE: search, BIBTEX_FILE: bibtex}
+
+
+def versioned(name: str, content: str) -> str:
+    """`name?v=<hash of content>`: a URL that changes whenever the content does."""
+    return f"{name}?v={hashlib.sha256(content.encode('utf-8')).hexdigest()[:12]}"
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def extra_facets(facets: Iterable[str]) -> tuple[str, ...]:
+    """The declared extra facets that can be filters (a reserved name would clash)."""
+    return tuple(name for name in dict.fromkeys(facets) if name not in RESERVED)
+
+
+def index_data(library: Library, facets: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Facet tables for the filters; paper `i` is the `i`-th item of the HTML list."""
+    entries = library.entries
+
+    def values_of(get: Callable[[Entry], Iterable[str]]) -> list[list[str]]:
+        return [list(get(entry)) for entry in entries]
+
+    def year(e: Entry) -> list[str]:
+        return [str(e.paper.year)] if e.paper.year else []
+
+    def month(e: Entry) -> list[str]:
+        p = e.paper
+        return [f"{p.year}-{p.month:02d}"] if p.year and p.month else []
+
+    months = sorted({v for e in entries for v in month(e)}, reverse=True)
+    statuses = [*STATUSES, "none"]
+    out = [
+        _facet("year", "Year", values_of(year), order=sorted(
+            {v for e in entries for v in year(e)}, reverse=True)),
+        _facet("month", "Month", values_of(month), order=months,
+               labels=[f"{MONTH_NAMES[int(m[5:]) - 1]} {m[:4]}" for m in months]),
+        _facet("tag", "Tags", values_of(lambda e: e.tags), text=True),
+        _facet("venue", "Venue", values_of(lambda e: [e.paper.venue] if e.paper.venue else []),
+               text=True),
+        _facet("author", "Authors", values_of(
+            lambda e: [a.display for a in e.paper.authors if a != ET_AL]), text=True),
+        _facet("code", "Code", values_of(lambda e: ["yes" if e.paper.links.code else "no"]),
+               order=["yes", "no"], labels=["Has code", "No code"]),
+        _facet("note", "Note", values_of(lambda e: ["yes" if has_note(e) else "no"]),
+               order=["yes", "no"], labels=["Has a note", "No note"]),
+        _facet("status", "Reading status",
+               values_of(lambda e: [(e.note.status if e.note else "") or "none"]),
+               order=statuses, labels=[STATUS_LABELS[s] for s in statuses]),
+    ]
+    for name in extra_facets(facets):
+        out.append(_facet(name, name.replace("_", " ").capitalize(), values_of(
+            lambda e, name=name: e.note.extra.get(name, ()) if e.note else ()), text=True))
+    return {
+        "version": FORMAT_VERSION,
+        "count": len(entries),
+        "facets": out,
+        # Papers whose author list ends in "et al." (not an author, so not in the facet).
+        "etal": [i for i, e in enumerate(entries) if ET_AL in e.paper.authors],
+    }
+
+
+def _facet(name: str, label: str, per_paper: list[list[str]], *, order: list[str] | None = None,
+           labels: list[str] | None = None, text: bool = False) -> dict[str, Any]:  # fmt: skip
+    """One facet: its value table and each paper's value ids.
+
+    Without a fixed `order`, values are listed most frequent first and values that differ only
+    in case are one value, shown in their most frequent spelling.
+    """
+    if order is None:
+        spellings: dict[str, Counter[str]] = {}
+        for values in per_paper:
+            for value in dict.fromkeys(values):
+                spellings.setdefault(value.casefold(), Counter())[value] += 1
+        ranked = sorted(spellings.items(), key=lambda kv: (-kv[1].total(), kv[0]))
+        table = [counter.most_common(1)[0][0] for _, counter in ranked]
+        ids = {folded: i for i, (folded, _) in enumerate(ranked)}
+        key: Callable[[str], str] = str.casefold
+    else:
+        present = {v for values in per_paper for v in values}
+        keep = [i for i, v in enumerate(order) if v in present]
+        table = [order[i] for i in keep]
+        labels = [labels[i] for i in keep] if labels else None
+        ids = {v: i for i, v in enumerate(table)}
+        key = str
+    facet: dict[str, Any] = {"name": name, "label": label,
+                             "order": "fixed" if order is not None else "count",
+                             "values": table}  # fmt: skip
+    if labels:
+        facet["labels"] = labels
+    if text:
+        facet["text"] = True
+    papers = [list(dict.fromkeys(ids[key(v)] for v in values)) for values in per_paper]
+    if all(len(p) <= 1 for p in papers):
+        facet["single"] = [p[0] if p else -1 for p in papers]
+    else:
+        facet["multi"] = papers
+    return facet
+
+
+# ---------------------------------------------------------------- abstract search
+def fold(text: str) -> str:
+    """Text as the filter compares it: no accents, lower case (`papershelf.js` has the twin)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return bare.lower().translate(_FOLD_TABLE)
+
+
+def _is_word_char(c: str) -> bool:
+    return unicodedata.category(c)[0] in "LN"
+
+
+def search_token(word: str) -> str:
+    """A folded word without leading/trailing punctuation (unless it is all punctuation)."""
+    start, end = 0, len(word)
+    while start < end and not _is_word_char(word[start]):
+        start += 1
+    while end > start and not _is_word_char(word[end - 1]):
+        end -= 1
+    return word[start:end] or word
+
+
+def tokens(text: str) -> list[str]:
+    """The distinct search tokens of a text, in order of first appearance."""
+    return list(dict.fromkeys(search_token(w) for w in fold(text).split()))
+
+
+def search_index(library: Library) -> dict[str, Any]:
+    """The abstracts as an inverted index: the vocabulary and, per token, the papers with it.
+
+    A query word matches a paper's abstract when it is a substring of one of the paper's
+    tokens: the script finds the matching tokens in `vocab` and unions their postings. That
+    answers exactly what a substring search over the folded abstract would, for a fraction of
+    the bytes (a token is stored once, however many abstracts use it).
+    """
+    postings: dict[str, list[int]] = {}
+    for i, entry in enumerate(library.entries):
+        for token in tokens(entry.paper.abstract):
+            postings.setdefault(token, []).append(i)
+    vocab = sorted(postings, key=lambda t: (-len(postings[t]), t))
+    return {
+        "version": FORMAT_VERSION,
+        "count": len(library.entries),
+        "vocab": "\n".join(vocab),
+        "postings": [encode_gaps(postings[t]) for t in vocab],
+    }
+
+
+def encode_gaps(numbers: list[int]) -> str:
+    """Ascending non-negative integers as the gaps between them, in `ALPHABET` digits."""
+    out, previous = [], -1
+    for n in numbers:
+        gap, digits = n - previous - 1, []
+        previous = n
+        while True:
+            digits.append(gap & 31)
+            gap >>= 5
+            if not gap:
+                break
+        out.append("".join(ALPHABET[32 + d] for d in reversed(digits[1:])) + ALPHABET[digits[0]])
+    return "".join(out)
+
+
+def decode_gaps(text: str) -> list[int]:
+    """The inverse of `encode_gaps` (the script has the twin)."""
+    out, value, previous = [], 0, -1
+    for char in text:
+        digit = ALPHABET.index(char)
+        if digit >= 32:
+            value = value * 32 + digit - 32
+        else:
+            previous += value * 32 + digit + 1
+            out.append(previous)
+            value = 0
+    return out
+
+
+# ---------------------------------------------------------------- the public catalogue
 def catalogue(library: Library, url_for: UrlFor, facets: tuple[str, ...] = ()) -> list[dict]:
     """One public object per paper: what `site/papers.json` holds."""
     out = []
@@ -80,7 +311,7 @@ def catalogue(library: Library, url_for: UrlFor, facets: tuple[str, ...] = ()) -
             "code": paper.links.code,
             "links": dict(paper.links.items()),
             "url": url_for(entry),
-            "has_note": bool(note and note.body.strip()),
+            "has_note": has_note(entry),
             "status": note.status if note else "",
             "summary": note.summary if note else "",
             "abstract": paper.abstract,

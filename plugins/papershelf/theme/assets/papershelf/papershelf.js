@@ -1,32 +1,965 @@
-/* papershelf: small progressive enhancements; every page works without this file. */
+/* papershelf: progressive enhancements; every page works without this file.
+   Paper pages get a Copy button on their BibTeX. The index page gets the filters described in
+   README.md ("The index page"): pure functions first, then the DOM wiring. */
 (function () {
   "use strict";
 
-  function addCopyButtons(root) {
-    root.querySelectorAll(".papershelf-bibtex").forEach(function (box) {
-      if (box.querySelector(".papershelf-copy") || !navigator.clipboard) return;
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "papershelf-copy md-button";
-      button.textContent = "Copy";
-      button.addEventListener("click", function () {
-        var code = box.querySelector("code");
-        navigator.clipboard.writeText(code ? code.textContent : "").then(function () {
-          button.textContent = "Copied";
-        });
+  // ================================================================ pure functions
+  var SORTS = ["newest", "oldest", "title"];
+  var MAX_QUERY = 200; // characters; a longer q in the URL is ignored
+  var MAX_VALUE = 500; // no facet value of ours is longer
+  var MAX_PARAMS = 100;
+  var EAGER = 1500; // items restyled at once; beyond that, those near the viewport first
+  var CHUNK = 2000; // items restyled per idle period after that
+  var SHOWN = 8; // facet values listed before "Show more"
+  var EXPANDED = 100; // after "Show more"; the type-ahead finds the rest
+  var ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+  // Letters Unicode does not decompose into base letter + accent (index.py has the same table).
+  var FOLD_LETTERS = { "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
+    "þ": "th", "ı": "i", "ħ": "h", "ς": "σ" };
+  var FOLD_RE = /[ßæœøłđðþıħς]/g;
+  var MARKS = /\p{M}+/gu;
+  var ASCII = /^[\x00-\x7f]*$/;
+  var EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+
+  /** Text as the filter compares it: no accents, lower case ("Müller" -> "muller"). */
+  function fold(text) {
+    text = String(text);
+    if (ASCII.test(text)) return text.toLowerCase();
+    return text.normalize("NFKD").replace(MARKS, "").toLowerCase()
+      .replace(FOLD_RE, function (c) { return FOLD_LETTERS[c]; });
+  }
+
+  /** A folded word as the abstract index stores it: without edge punctuation. */
+  function searchToken(word) {
+    return word.replace(EDGE_PUNCTUATION, "") || word;
+  }
+
+  /** The distinct folded words of a query; a paper must match every one. */
+  function queryWords(q) {
+    var seen = [];
+    fold(q).split(/\s+/).forEach(function (w) { if (w && seen.indexOf(w) < 0) seen.push(w); });
+    return seen;
+  }
+
+  function emptyState() { return { q: "", sort: "newest", selected: {} }; }
+
+  /** `?a=1&b=2` -> [[name, value]]; a pair that is not valid percent-encoding is dropped. */
+  function parseQuery(search) {
+    var pairs = [], dirty = false;
+    var parts = String(search || "").replace(/^\?/, "").split("&");
+    for (var i = 0; i < parts.length; i++) {
+      if (!parts[i]) { dirty = dirty || parts.length > 1; continue; }
+      if (pairs.length >= MAX_PARAMS) { dirty = true; break; }
+      var eq = parts[i].indexOf("=");
+      try {
+        pairs.push([decode(eq < 0 ? parts[i] : parts[i].slice(0, eq)),
+          decode(eq < 0 ? "" : parts[i].slice(eq + 1))]);
+      } catch (error) {
+        dirty = true;
+      }
+    }
+    return { pairs: pairs, dirty: dirty };
+  }
+
+  function decode(text) { return decodeURIComponent(text.replace(/\+/g, " ")); }
+
+  function encode(text) {
+    try {
+      return encodeURIComponent(text);
+    } catch (error) { // a lone surrogate
+      return encodeURIComponent(text.replace(/[\uD800-\uDFFF]/g, "\uFFFD"));
+    }
+  }
+
+  /** The view a query string asks for. `resolve(name, value)` gives the canonical spelling
+      of a facet value, or null if there is no such facet or value. `dirty` says that
+      something was dropped or respelled, so the URL should be cleaned. */
+  function readState(search, resolve) {
+    var parsed = parseQuery(search), state = emptyState(), dirty = parsed.dirty;
+    var seen = {};
+    parsed.pairs.forEach(function (pair) {
+      var name = pair[0], value = pair[1];
+      if (name === "q" || name === "sort") {
+        var ok = !seen[name] && (name === "q"
+          ? value.trim() !== "" && value.length <= MAX_QUERY : SORTS.indexOf(value) >= 0);
+        if (ok) state[name] = value; else dirty = true;
+        seen[name] = true;
+        return;
+      }
+      var canonical = value.length <= MAX_VALUE ? resolve(name, value) : null;
+      if (canonical == null) { dirty = true; return; }
+      var list = state.selected[name] || (state.selected[name] = []);
+      if (canonical !== value || list.indexOf(canonical) >= 0) dirty = true;
+      if (list.indexOf(canonical) < 0) list.push(canonical);
+    });
+    return { state: state, dirty: dirty };
+  }
+
+  /** The query string of a view: q, then each facet in `names` order, then sort. */
+  function serializeState(state, names) {
+    var parts = [];
+    if (state.q) parts.push("q=" + encode(state.q));
+    names.forEach(function (name) {
+      (state.selected[name] || []).forEach(function (v) { parts.push(encode(name) + "=" + encode(v)); });
+    });
+    if (state.sort && state.sort !== "newest") parts.push("sort=" + encode(state.sort));
+    return parts.length ? "?" + parts.join("&") : "";
+  }
+
+  /** index-data.json -> facets as compressed rows (paper i has ids[start[i]..start[i+1]]). */
+  function buildModel(data, count) {
+    if (!data || data.version !== 1 || data.count !== count || !Array.isArray(data.facets)) {
+      throw new Error("index data does not match the list (" + count + " papers)");
+    }
+    var facets = data.facets.map(function (f) {
+      var n = f.values.length, start = new Int32Array(count + 1), rows = f.single || f.multi;
+      if (!Array.isArray(rows) || rows.length !== count) throw new Error("bad facet " + f.name);
+      var size = 0, i, j, v, k = 0;
+      for (i = 0; i < count; i++) size += f.single ? 1 : rows[i].length;
+      var ids = new Int32Array(size);
+      for (i = 0; i < count; i++) {
+        var row = f.single ? (rows[i] < 0 ? [] : [rows[i]]) : rows[i];
+        for (j = 0; j < row.length; j++) {
+          v = row[j];
+          if (!(v >= 0 && v < n)) throw new Error("bad value in facet " + f.name);
+          ids[k++] = v;
+        }
+        start[i + 1] = k;
+      }
+      ids = ids.subarray(0, k);
+      var total = new Int32Array(n);
+      for (k = 0; k < ids.length; k++) total[ids[k]]++;
+      return { name: String(f.name), label: String(f.label), order: f.order, values: f.values,
+        labels: f.labels || f.values, text: !!f.text, start: start, ids: ids, total: total,
+        folded: null, lookup: null };
+    });
+    var etal = new Uint8Array(count);
+    (data.etal || []).forEach(function (i) { etal[i] = 1; });
+    return { count: count, facets: facets, etal: etal, search: data.search, bibtex: data.bibtex };
+  }
+
+  function foldedLabels(facet) {
+    return facet.folded || (facet.folded = facet.labels.map(fold));
+  }
+
+  function valueId(facet, value) {
+    if (!facet.lookup) {
+      facet.lookup = new Map();
+      facet.values.forEach(function (v, id) { facet.lookup.set(v, id); });
+      facet.values.forEach(function (v, id) {
+        var lower = v.toLowerCase();
+        if (!facet.lookup.has(lower)) facet.lookup.set(lower, id);
       });
-      box.appendChild(button);
+    }
+    var id = facet.lookup.get(value);
+    if (id === undefined) id = facet.lookup.get(String(value).toLowerCase());
+    return id === undefined ? -1 : id;
+  }
+
+  /** The canonical facet value for a URL value: exact, else ignoring case. */
+  function facetValue(facet, value) {
+    var id = valueId(facet, value);
+    return id < 0 ? null : facet.values[id];
+  }
+
+  /** The abstracts index (index-search.json), decoded once into flat arrays. */
+  function decodeSearchIndex(data, count) {
+    if (!data || data.version !== 1 || data.count !== count) throw new Error("bad search index");
+    var digit = new Int8Array(128).fill(-1);
+    for (var d = 0; d < ALPHABET.length; d++) digit[ALPHABET.charCodeAt(d)] = d;
+    var vocab = String(data.vocab), lists = data.postings, starts = [0];
+    for (var at = vocab.indexOf("\n"); at >= 0; at = vocab.indexOf("\n", at + 1)) starts.push(at + 1);
+    if (lists.length !== starts.length) throw new Error("bad search index");
+    var size = 0;
+    lists.forEach(function (s) { for (var i = 0; i < s.length; i++) if (digit[s.charCodeAt(i)] < 32) size++; });
+    var docs = new Int32Array(size), offsets = new Int32Array(lists.length + 1), n = 0;
+    lists.forEach(function (s, t) {
+      var value = 0, previous = -1;
+      for (var i = 0; i < s.length; i++) {
+        var x = digit[s.charCodeAt(i)];
+        if (x < 0) throw new Error("bad search index");
+        if (x >= 32) { value = value * 32 + x - 32; continue; }
+        previous += value * 32 + x + 1;
+        if (previous >= count) throw new Error("bad search index");
+        docs[n++] = previous;
+        value = 0;
+      }
+      offsets[t + 1] = n;
+    });
+    starts.push(vocab.length + 1);
+    return { vocab: vocab, starts: Int32Array.from(starts), offsets: offsets, docs: docs,
+      count: count, cache: new Map() };
+  }
+
+  /** Papers whose abstract has a token containing `token` (memoised for the last few). */
+  function abstractMatches(index, token) {
+    var hit = index.cache.get(token);
+    if (hit) return hit;
+    var mask = new Uint8Array(index.count), starts = index.starts, last = starts.length - 2;
+    var at = index.vocab.indexOf(token);
+    while (at >= 0) {
+      var lo = 0, hi = last; // the token whose text holds position `at`
+      while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (starts[mid] <= at) lo = mid; else hi = mid - 1; }
+      for (var k = index.offsets[lo]; k < index.offsets[lo + 1]; k++) mask[index.docs[k]] = 1;
+      if (lo >= last) break;
+      at = index.vocab.indexOf(token, starts[lo + 1]);
+    }
+    if (index.cache.size > 16) index.cache.delete(index.cache.keys().next().value);
+    index.cache.set(token, mask);
+    return mask;
+  }
+
+  /** Which papers match every query word, in their own text or (if loaded) their abstract;
+      null when there is no query. */
+  function matchText(hay, words, abstracts) {
+    if (!words.length) return null;
+    var n = hay.length, mask = new Uint8Array(n).fill(1);
+    words.forEach(function (word) {
+      var inAbstract = abstracts ? abstractMatches(abstracts, searchToken(word)) : null;
+      for (var i = 0; i < n; i++) {
+        if (mask[i] && hay[i].indexOf(word) < 0 && !(inAbstract && inAbstract[i])) mask[i] = 0;
+      }
+    });
+    return mask;
+  }
+
+  /** Faceted search: `selected[f]` is null or a 0/1 array over facet f's values. A paper is
+      visible if it matches the text and, in every facet with a choice, has a chosen value.
+      A facet's counts apply the text and all OTHER facets' choices. */
+  function evaluate(model, selected, text) {
+    var facets = model.facets, n = model.count, visible = new Uint8Array(n), shown = 0;
+    var counts = facets.map(function (f) { return new Int32Array(f.values.length); });
+    var active = [];
+    selected.forEach(function (s, f) { if (s) active.push(f); });
+    for (var i = 0; i < n; i++) {
+      if (text && !text[i]) continue;
+      var fails = 0, failed = -1;
+      for (var a = 0; a < active.length && fails < 2; a++) {
+        var f = facets[active[a]], chosen = selected[active[a]], ok = false;
+        for (var k = f.start[i]; k < f.start[i + 1] && !ok; k++) ok = chosen[f.ids[k]] === 1;
+        if (!ok) { fails++; failed = active[a]; }
+      }
+      if (fails === 0) {
+        visible[i] = 1;
+        shown++;
+        for (var g = 0; g < facets.length; g++) count(facets[g], counts[g], i);
+      } else if (fails === 1) {
+        count(facets[failed], counts[failed], i);
+      }
+    }
+    return { visible: visible, shown: shown, counts: counts };
+  }
+
+  function count(facet, counts, i) {
+    for (var k = facet.start[i]; k < facet.start[i + 1]; k++) counts[facet.ids[k]]++;
+  }
+
+  /** The value ids a facet lists: chosen ones always, then (up to `limit`) those with a
+      nonzero count whose folded label contains `filter`, by count or in table order. */
+  function pickValues(facet, counts, chosen, filter, limit) {
+    var folded = filter ? foldedLabels(facet) : null, top = [], more = 0, extra = [];
+    var byCount = facet.order === "count";
+    for (var v = 0; v < counts.length; v++) {
+      var isChosen = chosen && chosen[v] === 1;
+      if (!isChosen && (counts[v] === 0 || (folded && folded[v].indexOf(filter) < 0))) continue;
+      if (top.length === limit && (!byCount || counts[v] <= counts[top[limit - 1]])) {
+        if (isChosen) extra.push(v); else more++;
+        continue;
+      }
+      var at = top.length;
+      if (byCount) while (at > 0 && counts[top[at - 1]] < counts[v]) at--;
+      top.splice(at, 0, v);
+      if (top.length > limit) {
+        var out = top.pop();
+        if (chosen && chosen[out] === 1) extra.push(out); else more++;
+      }
+    }
+    return { ids: top.concat(extra), more: more };
+  }
+
+  /** Groups in title order: "0–9", "A" ... "Z", then "Other" (titles starting otherwise). */
+  function titleGroups(titles) {
+    var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+    var keys = titles.map(function (t) {
+      var bare = fold(t).replace(/^[^\p{L}\p{N}]+/u, ""), c = bare.charAt(0);
+      var rank = /[0-9]/.test(c) ? 0 : /[a-z]/.test(c) ? c.charCodeAt(0) - 96 : 27;
+      return { rank: rank, text: bare };
+    });
+    var order = titles.map(function (_, i) { return i; }).sort(function (a, b) {
+      return keys[a].rank - keys[b].rank || collator.compare(keys[a].text, keys[b].text) || a - b;
+    });
+    var groups = [];
+    order.forEach(function (i) {
+      var rank = keys[i].rank, last = groups[groups.length - 1];
+      if (!last || last.rank !== rank) {
+        var label = rank === 0 ? "0–9" : rank === 27 ? "Other" : String.fromCharCode(64 + rank);
+        groups.push(last = { rank: rank, id: "title-" + (rank === 0 ? "0-9" : label.toLowerCase()),
+          label: label, items: [] });
+      }
+      last.items.push(i);
+    });
+    return groups;
+  }
+
+  var MD_SPECIAL = /([\\`*_[\]<>])/g;
+
+  /** `- [Title](url) — Authors (Year), Venue` */
+  function markdownLine(paper) {
+    var esc = function (s) { return String(s).replace(MD_SPECIAL, "\\$1"); };
+    var tail = esc(paper.authors.join(", "));
+    if (paper.year) tail += (tail ? " " : "") + "(" + paper.year + ")";
+    if (paper.venue) tail += (tail ? ", " : "") + esc(paper.venue);
+    var url = String(paper.url).replace(/[()\s]/g, function (c) { return encode(c).replace("(", "%28").replace(")", "%29"); });
+    return "- [" + esc(paper.title) + "](" + url + ")" + (tail ? " — " + tail : "");
+  }
+
+  // ================================================================ DOM wiring
+  var current = null; // the wired index page
+
+  function make(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (attrs[name] !== null && attrs[name] !== undefined) node.setAttribute(name, attrs[name]);
+    });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function fetchJson(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+      return response.json();
     });
   }
 
-  function init() { addCopyButtons(document); }
+  function wireIndex(root) {
+    var url = root.getAttribute("data-papershelf-data");
+    if (!url || root.hasAttribute("data-papershelf-wiring")) return;
+    root.setAttribute("data-papershelf-wiring", "");
+    var dataUrl = new URL(url, document.baseURI).href;
+    fetchJson(dataUrl).then(function (data) {
+      if (root.isConnected) current = wire(root, data, dataUrl);
+    }).catch(function (error) {
+      console.warn("papershelf: the index stays a plain list:", error);
+    });
+  }
 
+  function wire(root, data, dataUrl) {
+    var items = Array.prototype.slice.call(root.querySelectorAll("[data-papershelf-key]"));
+    var ctrl = {
+      root: root, items: items, model: buildModel(data, items.length), dataUrl: dataUrl,
+      results: root.querySelector(".papershelf-results") || root,
+      countEl: root.querySelector("[data-papershelf-count]"),
+      state: emptyState(), shown: new Uint8Array(items.length).fill(1), result: null,
+      layouts: {}, layout: null, groupShown: null, abstracts: null, loading: {},
+      textKey: null, textMask: null, typing: 0, frame: 0, facetUI: [], expanded: {},
+    };
+    readList(ctrl);
+    ctrl.layout = "newest";
+    ctrl.groupShown = new Int32Array(ctrl.layouts.newest.length).fill(-1);
+    observeGroups(ctrl);
+    buildControls(ctrl);
+    restore(ctrl, false);
+    root.setAttribute("data-papershelf-ready", "");
+    performance.mark("papershelf-ready");
+    return ctrl;
+  }
+
+  /** Titles, links and searchable text of the server-rendered items, and their groups. */
+  function readList(ctrl) {
+    var model = ctrl.model, textFacets = model.facets.filter(function (f) { return f.text; });
+    ctrl.titles = [];
+    ctrl.links = [];
+    ctrl.hay = ctrl.items.map(function (li, i) {
+      var title = "", href = "", summary = "";
+      for (var child = li.firstElementChild; child; child = child.nextElementSibling) {
+        if (child.classList.contains("papershelf-item-title")) { title = child.textContent; href = child.href; }
+        if (child.classList.contains("papershelf-item-summary")) summary = child.textContent;
+      }
+      ctrl.titles.push(title);
+      ctrl.links.push(href);
+      var parts = [fold(title), summary ? fold(summary) : ""];
+      textFacets.forEach(function (f) {
+        var folded = foldedLabels(f);
+        for (var k = f.start[i]; k < f.start[i + 1]; k++) parts.push(folded[f.ids[k]]);
+      });
+      return parts.join("\n");
+    });
+    var next = 0, groups = [];
+    ctrl.results.querySelectorAll("[data-papershelf-group]").forEach(function (section) {
+      var size = section.querySelector("ol").children.length, members = [];
+      for (var j = 0; j < size; j++) members.push(next++);
+      groups.push(groupView(section, members));
+    });
+    ctrl.layouts.newest = groups;
+  }
+
+  function groupView(section, members) {
+    return { el: section, list: section.querySelector("ol"), items: members,
+      countEl: section.querySelector(".papershelf-group-count") };
+  }
+
+  function facetByName(ctrl, name) {
+    for (var f = 0; f < ctrl.model.facets.length; f++) if (ctrl.model.facets[f].name === name) return ctrl.model.facets[f];
+    return null;
+  }
+
+  function facetNames(ctrl) { return ctrl.model.facets.map(function (f) { return f.name; }); }
+
+  // ---------------------------------------------------------------- controls
+  function buildControls(ctrl) {
+    var controls = make("div", { class: "papershelf-controls" });
+    var search = make("label", { class: "papershelf-search" });
+    search.appendChild(make("span", { class: "papershelf-label" }, "Filter"));
+    ctrl.input = make("input", { type: "search", "data-papershelf-query": "", autocomplete: "off",
+      spellcheck: "false", maxlength: String(MAX_QUERY), enterkeyhint: "search",
+      placeholder: "Title, author, venue, tag or abstract" });
+    search.appendChild(ctrl.input);
+    controls.appendChild(search);
+    var tools = make("div", { class: "papershelf-tools" });
+    var sort = make("label", { class: "papershelf-sort" });
+    sort.appendChild(make("span", { class: "papershelf-label" }, "Sort"));
+    ctrl.sort = make("select", { "data-papershelf-sort": "" });
+    [["newest", "Newest first"], ["oldest", "Oldest first"], ["title", "Title A–Z"]].forEach(function (o) {
+      ctrl.sort.appendChild(make("option", { value: o[0] }, o[1]));
+    });
+    sort.appendChild(ctrl.sort);
+    tools.appendChild(sort);
+    ctrl.bibButton = button("Download .bib", { "data-papershelf-export": "bib" });
+    ctrl.mdButton = button("Copy Markdown", { "data-papershelf-export": "markdown" });
+    tools.appendChild(ctrl.bibButton);
+    tools.appendChild(ctrl.mdButton);
+    controls.appendChild(tools);
+    ctrl.message = make("p", { class: "papershelf-message", role: "status" });
+    controls.appendChild(ctrl.message);
+    controls.appendChild(buildFallback(ctrl));
+
+    // Inserted beside the results, never moving them: moving 10,000 items costs a restyle.
+    var layout = ctrl.results.parentNode;
+    layout.insertBefore(controls, ctrl.results);
+    layout.insertBefore(buildFilters(ctrl), ctrl.results);
+    ctrl.active = make("div", { class: "papershelf-active" });
+    ctrl.countEl.after(ctrl.active);
+    listen(ctrl);
+  }
+
+  function button(text, attrs) {
+    var classes = "papershelf-button" + (attrs.class ? " " + attrs.class : "");
+    return make("button", Object.assign({}, attrs, { type: "button", class: classes }), text);
+  }
+
+  function buildFallback(ctrl) {
+    var box = make("div", { class: "papershelf-fallback", hidden: "" });
+    var label = make("label", { for: "papershelf-markdown" }, "Markdown for the papers shown (select and copy it):");
+    ctrl.fallbackText = make("textarea", { id: "papershelf-markdown", readonly: "", rows: "6",
+      "data-papershelf-markdown": "" });
+    var close = button("Close", {});
+    close.addEventListener("click", function () { box.hidden = true; ctrl.mdButton.focus(); });
+    box.appendChild(label);
+    box.appendChild(ctrl.fallbackText);
+    box.appendChild(close);
+    ctrl.fallback = box;
+    return box;
+  }
+
+  function buildFilters(ctrl) {
+    var panel = make("div", { class: "papershelf-filters" });
+    var facets = make("div", { class: "papershelf-facets", id: "papershelf-facets", role: "group", "aria-label": "Filters" });
+    // In a narrow layout the facets fold away behind this button (see papershelf.css).
+    ctrl.filtersToggle = button("Filters", { class: "papershelf-filters-toggle", "aria-controls": facets.id });
+    ctrl.filtersToggle.addEventListener("click", function () { setFiltersOpen(ctrl, !ctrl.filtersOpen); });
+    panel.appendChild(ctrl.filtersToggle);
+    ctrl.model.facets.forEach(function (facet, f) {
+      var box = make("fieldset", { class: "papershelf-facet", "data-papershelf-facet": facet.name });
+      box.appendChild(make("legend", {}, facet.label));
+      var ui = { box: box, rows: new Map(), signature: null, find: null };
+      if (facet.values.length > SHOWN) {
+        ui.find = make("input", { type: "search", class: "papershelf-facet-find", autocomplete: "off",
+          "aria-label": "Find " + facet.label.toLowerCase(), placeholder: "Find…",
+          "data-papershelf-facet-find": facet.name });
+        box.appendChild(ui.find);
+      }
+      ui.list = make("ul", { class: "papershelf-facet-values" });
+      box.appendChild(ui.list);
+      ui.more = button("Show more", { class: "papershelf-facet-more", "aria-expanded": "false", hidden: "" });
+      box.appendChild(ui.more);
+      ui.more.addEventListener("click", function () {
+        ctrl.expanded[facet.name] = !ctrl.expanded[facet.name];
+        renderFacet(ctrl, f);
+      });
+      if (ui.find) ui.find.addEventListener("input", function () { renderFacet(ctrl, f); });
+      ctrl.facetUI.push(ui);
+      facets.appendChild(box);
+    });
+    facets.addEventListener("change", function (event) {
+      var box = event.target.closest("[data-papershelf-facet]");
+      var value = event.target.getAttribute("data-papershelf-value");
+      if (box && value !== null) toggleValue(ctrl, box.getAttribute("data-papershelf-facet"), value, event.target.checked);
+    });
+    panel.appendChild(facets);
+    ctrl.filtersPanel = panel;
+    setFiltersOpen(ctrl, location.search.length > 1);
+    return panel;
+  }
+
+  function setFiltersOpen(ctrl, open) {
+    ctrl.filtersOpen = open;
+    ctrl.filtersPanel.classList.toggle("papershelf-collapsed", !open);
+    ctrl.filtersToggle.setAttribute("aria-expanded", String(open));
+  }
+
+  function listen(ctrl) {
+    ctrl.input.addEventListener("focus", function () { loadAbstracts(ctrl); });
+    ctrl.input.addEventListener("input", function () {
+      ctrl.state.q = ctrl.input.value.slice(0, MAX_QUERY);
+      loadAbstracts(ctrl);
+      if (!ctrl.frame) ctrl.frame = requestAnimationFrame(function () { ctrl.frame = 0; render(ctrl); });
+      clearTimeout(ctrl.typing);
+      ctrl.typing = setTimeout(function () { ctrl.typing = 0; commit(ctrl, false); }, 400);
+    });
+    ctrl.input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") flushTyping(ctrl);
+    });
+    ctrl.sort.addEventListener("change", function () {
+      change(ctrl, function () { ctrl.state.sort = ctrl.sort.value; });
+    });
+    ctrl.bibButton.addEventListener("click", function () { exportBibtex(ctrl); });
+    ctrl.mdButton.addEventListener("click", function () { copyMarkdown(ctrl); });
+    ctrl.active.addEventListener("click", function (event) {
+      var chip = event.target.closest("button");
+      if (!chip) return;
+      if (chip.hasAttribute("data-papershelf-clear")) {
+        change(ctrl, function () { ctrl.state.q = ""; ctrl.state.selected = {}; });
+        ctrl.input.focus();
+      } else {
+        toggleValue(ctrl, chip.getAttribute("data-papershelf-facet"), chip.getAttribute("data-papershelf-value"), false);
+        ctrl.input.focus();
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- state changes
+  function flushTyping(ctrl) {
+    if (!ctrl.typing) return;
+    clearTimeout(ctrl.typing);
+    ctrl.typing = 0;
+    commit(ctrl, false);
+  }
+
+  /** A discrete change (facet, sort, clear): one history entry, written after the next
+      frame, because a URL change costs time in proportion to the page (Chromium revisits
+      every link) and the list should not wait for it. */
+  function change(ctrl, mutate) {
+    flushTyping(ctrl);
+    mutate();
+    syncControls(ctrl);
+    render(ctrl);
+    if (ctrl.pushing) return;
+    ctrl.pushing = true;
+    afterPaint(function () { ctrl.pushing = false; commit(ctrl, true); });
+  }
+
+  function afterPaint(task) {
+    requestAnimationFrame(function () {
+      if (window.requestIdleCallback) requestIdleCallback(task, { timeout: 300 });
+      else setTimeout(task, 50);
+    });
+  }
+
+  function toggleValue(ctrl, name, value, on) {
+    change(ctrl, function () {
+      var list = (ctrl.state.selected[name] || []).filter(function (v) { return v !== value; });
+      if (on) list.push(value);
+      if (list.length) ctrl.state.selected[name] = list; else delete ctrl.state.selected[name];
+    });
+  }
+
+  /** Mirror the state to the query string: a new history entry, or the current one. */
+  function commit(ctrl, push) {
+    var search = serializeState(ctrl.state, facetNames(ctrl));
+    if (search === location.search) return;
+    var target = location.pathname + search + location.hash;
+    if (push) history.pushState(null, "", target);
+    else history.replaceState(history.state, "", target);
+  }
+
+  /** Adopt the view the URL describes (on load and on back/forward), cleaning the URL. */
+  function restore(ctrl, fromHistory) {
+    var read = readState(location.search, function (name, value) {
+      var facet = facetByName(ctrl, name);
+      return facet ? facetValue(facet, value) : null;
+    });
+    ctrl.state = read.state;
+    syncControls(ctrl);
+    if (ctrl.state.q) loadAbstracts(ctrl);
+    render(ctrl);
+    if (read.dirty) commit(ctrl, false);
+    if (!fromHistory && location.hash) { // the anchor may have moved
+      var target = document.getElementById(decodeSafe(location.hash.slice(1)));
+      if (target && !target.closest("[hidden]")) target.scrollIntoView();
+    }
+  }
+
+  function decodeSafe(text) { try { return decodeURIComponent(text); } catch (error) { return text; } }
+
+  function syncControls(ctrl) {
+    if (ctrl.input.value !== ctrl.state.q) ctrl.input.value = ctrl.state.q;
+    ctrl.sort.value = ctrl.state.sort;
+    if (ctrl.layout !== ctrl.state.sort) arrange(ctrl, ctrl.state.sort);
+  }
+
+  // ---------------------------------------------------------------- render
+  function render(ctrl) {
+    var start = performance.now(), model = ctrl.model;
+    var selected = model.facets.map(function (facet) {
+      var chosen = ctrl.state.selected[facet.name];
+      if (!chosen || !chosen.length) return null;
+      var mask = new Uint8Array(facet.values.length);
+      chosen.forEach(function (v) { var id = valueId(facet, v); if (id >= 0) mask[id] = 1; });
+      return mask;
+    });
+    var result = ctrl.result = evaluate(model, selected, textMask(ctrl));
+    ctrl.selected = selected;
+    applyItems(ctrl);
+    renderGroups(ctrl);
+    renderCount(ctrl);
+    model.facets.forEach(function (_, f) { renderFacet(ctrl, f); });
+    renderActive(ctrl);
+    ctrl.bibButton.disabled = ctrl.mdButton.disabled = result.shown === 0;
+    try {
+      performance.measure("papershelf-update", { start: start, end: performance.now() });
+    } catch (error) { /* older browsers: no timing, no harm */ }
+  }
+
+  /** Set `hidden` on the items whose visibility changed. When thousands change, only those
+      in groups near the viewport are done now and the rest in idle time: restyling every
+      item would hold up the frame, and off-screen groups are not rendered anyway. */
+  function applyItems(ctrl) {
+    var visible = ctrl.result.visible, shown = ctrl.shown, n = visible.length, changed = 0, i;
+    for (i = 0; i < n; i++) if (visible[i] !== shown[i]) changed++;
+    var range = changed > EAGER ? nearGroups(ctrl) : null;
+    for (i = 0; i < n; i++) {
+      if (visible[i] === shown[i]) continue;
+      var g = ctrl.groupOf[i];
+      if (range && (g < range[0] || g > range[1])) continue;
+      shown[i] = visible[i];
+      ctrl.items[i].hidden = !visible[i];
+    }
+    if (range) catchUp(ctrl);
+  }
+
+  /** The groups (by position) the observer saw near the viewport, and one more each side. */
+  function nearGroups(ctrl) {
+    var lo = -1, hi = -1;
+    for (var g = 0; g < ctrl.near.length; g++) if (ctrl.near[g]) { if (lo < 0) lo = g; hi = g; }
+    return lo < 0 ? [0, 2] : [lo - 1, hi + 1];
+  }
+
+  function catchUp(ctrl) {
+    if (ctrl.catchingUp) return;
+    ctrl.catchingUp = true;
+    var step = function () {
+      var visible = ctrl.result.visible, shown = ctrl.shown, budget = CHUNK;
+      for (var i = 0; i < visible.length && budget > 0; i++) {
+        if (visible[i] === shown[i]) continue;
+        shown[i] = visible[i];
+        ctrl.items[i].hidden = !visible[i];
+        budget--;
+      }
+      if (budget === 0) idle(step); else ctrl.catchingUp = false;
+    };
+    idle(step);
+  }
+
+  function idle(task) {
+    if (window.requestIdleCallback) requestIdleCallback(task, { timeout: 100 });
+    else setTimeout(task, 16);
+  }
+
+  /** Keep `ctrl.near` (per group of the current layout) up to date; a group coming near
+      gets its pending items at once. */
+  function observeGroups(ctrl) {
+    var groups = ctrl.layouts[ctrl.layout], index = new Map();
+    ctrl.near = new Uint8Array(groups.length);
+    ctrl.groupOf = new Int32Array(ctrl.model.count);
+    groups.forEach(function (group, g) {
+      index.set(group.el, g);
+      group.items.forEach(function (i) { ctrl.groupOf[i] = g; });
+    });
+    if (!window.IntersectionObserver) return;
+    if (ctrl.observer) ctrl.observer.disconnect();
+    ctrl.observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        var g = index.get(entry.target);
+        if (g === undefined) return;
+        ctrl.near[g] = entry.isIntersecting ? 1 : 0;
+        if (entry.isIntersecting && ctrl.catchingUp) {
+          groups[g].items.forEach(function (i) {
+            if (ctrl.shown[i] !== ctrl.result.visible[i]) {
+              ctrl.shown[i] = ctrl.result.visible[i];
+              ctrl.items[i].hidden = !ctrl.shown[i];
+            }
+          });
+        }
+      });
+    }, { rootMargin: "150% 0px" });
+    groups.forEach(function (group) { ctrl.observer.observe(group.el); });
+  }
+
+  function textMask(ctrl) {
+    var words = queryWords(ctrl.state.q), key = words.join(" ") + (ctrl.abstracts ? "\u0001" : "");
+    if (key !== ctrl.textKey) {
+      ctrl.textKey = key;
+      ctrl.textMask = matchText(ctrl.hay, words, ctrl.abstracts);
+    }
+    var busy = String(words.length > 0 && !!ctrl.loading.search && !ctrl.abstracts);
+    if (ctrl.results.getAttribute("aria-busy") !== busy) ctrl.results.setAttribute("aria-busy", busy);
+    return ctrl.textMask;
+  }
+
+  function renderGroups(ctrl) {
+    var groups = ctrl.layouts[ctrl.layout], visible = ctrl.result.visible;
+    groups.forEach(function (group, g) {
+      var n = 0;
+      for (var k = 0; k < group.items.length; k++) n += visible[group.items[k]];
+      if (ctrl.groupShown[g] === n) return;
+      ctrl.groupShown[g] = n;
+      group.el.hidden = n === 0;
+      if (group.countEl) group.countEl.textContent = String(n);
+      group.el.style.setProperty("--papershelf-items", String(n));
+    });
+  }
+
+  function renderCount(ctrl) {
+    var total = ctrl.model.count, shown = ctrl.result.shown;
+    var text = shown === total ? total + (total === 1 ? " paper" : " papers")
+      : "Showing " + shown + " of " + total + (total === 1 ? " paper" : " papers");
+    if (ctrl.results.getAttribute("aria-busy") === "true") text += " (searching abstracts…)";
+    if (ctrl.countEl.textContent !== text) ctrl.countEl.textContent = text;
+  }
+
+  function renderFacet(ctrl, f) {
+    var facet = ctrl.model.facets[f], ui = ctrl.facetUI[f], counts = ctrl.result.counts[f];
+    var chosen = ctrl.selected[f];
+    ui.box.hidden = facet.values.length < 2 && !chosen;
+    if (ui.box.hidden) return;
+    var filter = ui.find ? fold(ui.find.value.trim()) : "";
+    var expanded = !!ctrl.expanded[facet.name];
+    var pick = pickValues(facet, counts, chosen, filter, expanded ? EXPANDED : SHOWN);
+    var signature = pick.ids.length ? pick.ids.join() : "none:" + filter;
+    if (signature !== ui.signature) {
+      ui.signature = signature;
+      var rows = pick.ids.map(function (v) { return facetRow(ui, facet, v).li; });
+      if (!rows.length) rows.push(make("li", { class: "papershelf-facet-none" }, filter ? "No match" : "None"));
+      reorder(ui.list, rows);
+    }
+    pick.ids.forEach(function (v) {
+      var row = ui.rows.get(v), n = String(counts[v]), on = !!(chosen && chosen[v]);
+      if (row.count.textContent !== n) row.count.textContent = n;
+      if (row.input.checked !== on) row.input.checked = on;
+    });
+    ui.more.hidden = !(pick.more > 0 || expanded);
+    ui.more.textContent = expanded ? "Show fewer" : "Show more (" + pick.more + ")";
+    ui.more.setAttribute("aria-expanded", String(expanded));
+  }
+
+  /** Make `list`'s children `nodes`, moving as few as possible: a moved element loses focus. */
+  function reorder(list, nodes) {
+    var keep = new Set(nodes), focused = document.activeElement;
+    Array.prototype.slice.call(list.children).forEach(function (node) { if (!keep.has(node)) node.remove(); });
+    var at = list.firstChild;
+    nodes.forEach(function (node) {
+      if (node === at) at = at.nextSibling; else list.insertBefore(node, at);
+    });
+    if (focused && focused !== document.activeElement && list.contains(focused)) focused.focus({ preventScroll: true });
+  }
+
+  function facetRow(ui, facet, v) {
+    var row = ui.rows.get(v);
+    if (row) return row;
+    var li = make("li"), label = make("label", { class: "papershelf-facet-value" });
+    var input = make("input", { type: "checkbox", "data-papershelf-value": facet.values[v] });
+    label.appendChild(input);
+    label.appendChild(make("span", { class: "papershelf-facet-name" }, facet.labels[v]));
+    var countEl = make("span", { class: "papershelf-facet-count" });
+    label.appendChild(countEl);
+    li.appendChild(label);
+    row = { li: li, input: input, count: countEl };
+    ui.rows.set(v, row);
+    return row;
+  }
+
+  /** The chosen values as removable chips, and "Clear all". */
+  function renderActive(ctrl) {
+    var key = serializeState(ctrl.state, facetNames(ctrl));
+    if (ctrl.activeKey === key) return;
+    ctrl.activeKey = key;
+    var chips = document.createDocumentFragment(), n = 0;
+    ctrl.model.facets.forEach(function (facet) {
+      (ctrl.state.selected[facet.name] || []).forEach(function (value) {
+        var label = facet.labels[valueId(facet, value)];
+        chips.appendChild(button(label + " ✕", { class: "papershelf-chip", "data-papershelf-facet": facet.name,
+          "data-papershelf-value": value, "aria-label": "Remove filter " + facet.label + ": " + label }));
+        n++;
+      });
+    });
+    if (n || ctrl.state.q) chips.appendChild(button("Clear all", { class: "papershelf-chip papershelf-clear", "data-papershelf-clear": "" }));
+    ctrl.active.replaceChildren(chips);
+    ctrl.filtersToggle.textContent = n ? "Filters (" + n + ")" : "Filters";
+  }
+
+  // ---------------------------------------------------------------- sort
+  function arrange(ctrl, mode) {
+    if (!ctrl.layouts[mode]) ctrl.layouts[mode] = buildLayout(ctrl, mode);
+    var groups = ctrl.layouts[mode];
+    var sections = document.createDocumentFragment();
+    groups.forEach(function (group) {
+      var list = document.createDocumentFragment();
+      group.items.forEach(function (i) { list.appendChild(ctrl.items[i]); });
+      group.list.replaceChildren(list);
+      sections.appendChild(group.el);
+    });
+    ctrl.results.querySelectorAll("[data-papershelf-group]").forEach(function (s) { s.remove(); });
+    ctrl.results.appendChild(sections);
+    ctrl.layout = mode;
+    ctrl.groupShown = new Int32Array(groups.length).fill(-1);
+    observeGroups(ctrl);
+  }
+
+  function buildLayout(ctrl, mode) {
+    if (mode === "oldest") {
+      return ctrl.layouts.newest.slice().reverse().map(function (g) {
+        return Object.assign({}, g, { items: g.items.slice().reverse() });
+      });
+    }
+    return titleGroups(ctrl.titles).map(function (g) {
+      var section = make("section", { class: "papershelf-group", "data-papershelf-group": g.id });
+      var heading = make("h2", { class: "papershelf-group-title", id: "papershelf-" + g.id }, g.label + " ");
+      heading.appendChild(make("span", { class: "papershelf-group-count" }));
+      section.appendChild(heading);
+      section.appendChild(make("ol", { class: "papershelf-list" }));
+      return groupView(section, g.items);
+    });
+  }
+
+  // ---------------------------------------------------------------- export
+  function shownInOrder(ctrl) {
+    var out = [], visible = ctrl.result.visible;
+    ctrl.layouts[ctrl.layout].forEach(function (group) {
+      group.items.forEach(function (i) { if (visible[i]) out.push(i); });
+    });
+    return out;
+  }
+
+  function say(ctrl, text) { ctrl.message.textContent = text; }
+
+  function lazy(ctrl, name, url, decodeWith) {
+    if (!ctrl.loading[name]) {
+      ctrl.loading[name] = fetchJson(new URL(url, ctrl.dataUrl).href).then(function (data) {
+        return decodeWith(data, ctrl.model.count);
+      });
+    }
+    return ctrl.loading[name];
+  }
+
+  function loadAbstracts(ctrl) {
+    if (ctrl.loading.search || !ctrl.model.search) return;
+    lazy(ctrl, "search", ctrl.model.search, decodeSearchIndex).then(function (index) {
+      ctrl.abstracts = index;
+      performance.mark("papershelf-search-ready");
+      if (ctrl.root.isConnected) render(ctrl);
+    }).catch(function (error) {
+      console.warn("papershelf: abstracts are not searchable:", error);
+      ctrl.loading.search = null;
+      ctrl.model.search = null;
+      say(ctrl, "Abstracts could not be loaded: searching titles, authors, venues and tags only.");
+      render(ctrl);
+    });
+  }
+
+  function exportBibtex(ctrl) {
+    var papers = shownInOrder(ctrl);
+    lazy(ctrl, "bibtex", ctrl.model.bibtex, function (data, n) {
+      if (!data || data.version !== 1 || data.count !== n || !Array.isArray(data.bibtex)) throw new Error("bad BibTeX data");
+      return data.bibtex;
+    }).then(function (entries) {
+      var text = papers.map(function (i) { return entries[i]; }).join("\n\n") + "\n";
+      var link = make("a", { href: URL.createObjectURL(new Blob([text], { type: "application/x-bibtex" })), download: "papers.bib" });
+      ctrl.root.appendChild(link); // Firefox downloads only from links in the document
+      link.click();
+      link.remove();
+      setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+      say(ctrl, "Downloaded " + papers.length + (papers.length === 1 ? " entry" : " entries") + " as papers.bib.");
+    }).catch(function (error) {
+      ctrl.loading.bibtex = null;
+      say(ctrl, "The BibTeX could not be loaded (" + error.message + ").");
+    });
+  }
+
+  function copyMarkdown(ctrl) {
+    var model = ctrl.model, year = facetByName(ctrl, "year"), venue = facetByName(ctrl, "venue"), author = facetByName(ctrl, "author");
+    var first = function (facet, i) { return facet && facet.start[i] < facet.start[i + 1] ? facet.labels[facet.ids[facet.start[i]]] : ""; };
+    var papers = shownInOrder(ctrl);
+    var text = papers.map(function (i) {
+      var authors = [];
+      if (author) for (var k = author.start[i]; k < author.start[i + 1]; k++) authors.push(author.labels[author.ids[k]]);
+      if (model.etal[i]) authors.push("et al.");
+      return markdownLine({ title: ctrl.titles[i], url: ctrl.links[i], authors: authors,
+        year: first(year, i), venue: first(venue, i) });
+    }).join("\n") + "\n";
+    var done = "Copied " + papers.length + (papers.length === 1 ? " paper" : " papers") + " as Markdown.";
+    var fallback = function () {
+      ctrl.fallbackText.value = text;
+      ctrl.fallback.hidden = false;
+      ctrl.fallbackText.focus();
+      ctrl.fallbackText.select();
+      say(ctrl, "The clipboard is not available: copy the Markdown below.");
+    };
+    if (!navigator.clipboard || !navigator.clipboard.writeText) return fallback();
+    navigator.clipboard.writeText(text).then(function () {
+      ctrl.fallback.hidden = true;
+      say(ctrl, done);
+    }, fallback);
+  }
+
+  // ================================================================ paper pages
+  function addCopyButtons(root) {
+    root.querySelectorAll(".papershelf-bibtex").forEach(function (box) {
+      if (box.querySelector(".papershelf-copy") || !navigator.clipboard) return;
+      var copy = make("button", { type: "button", class: "papershelf-copy md-button" }, "Copy");
+      copy.addEventListener("click", function () {
+        var code = box.querySelector("code");
+        navigator.clipboard.writeText(code ? code.textContent : "").then(function () {
+          copy.textContent = "Copied";
+        });
+      });
+      box.appendChild(copy);
+    });
+  }
+
+  function init() {
+    addCopyButtons(document);
+    var root = document.querySelector("[data-papershelf-index]");
+    if (root) wireIndex(root);
+  }
+
+  window.addEventListener("popstate", function () {
+    if (current && current.root.isConnected) restore(current, true);
+  });
+
+  // For tests and benchmarks; not a stable API.
+  window.papershelf = { fold: fold, searchToken: searchToken, queryWords: queryWords,
+    parseQuery: parseQuery, readState: readState, serializeState: serializeState,
+    evaluate: evaluate, markdownLine: markdownLine, titleGroups: titleGroups };
+
+  // This script comes after the content, so the list is parsed: wire it now rather than
+  // after the theme's own start-up (Material's takes 100 ms on a 10,000-paper page).
+  init();
   // Material's instant navigation swaps pages without reloading scripts.
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
   }
 })();

@@ -23,7 +23,7 @@ from .library import Settings, decode_bytes, load_library
 from .model import Library, Problem
 from .notes import NoteFile, read_note
 from .paperlist import ListedPaper, looks_like_paper_list, parse_paper_list
-from .repair import repair_text
+from .repair import RepairResult, repair_text
 from .slugs import base_slug
 
 CATEGORIES = {
@@ -43,7 +43,6 @@ class Plan:
     writes: dict[Path, str] = field(default_factory=dict)  # note files to (re)write
     skipped: list[str] = field(default_factory=list)  # human-readable reasons
     problems: list[Problem] = field(default_factory=list)
-    repaired: int = 0
     uncertain: int = 0
 
 
@@ -58,9 +57,16 @@ def run_import(settings: Settings, path: Path, *, dry_run: bool = False,
         print(f"papershelf: {path} is not a 'Paper List from BIB File' Markdown file (expected "
               "'# Paper List from BIB File: ...' and '- [YY/MM] **Title**' items)", file=sys.stderr)
         return 2
-    listing = parse_paper_list(text, str(path))
+    # The damage is a property of the whole file, and the repair model reads context across
+    # lines, so the file is repaired once, before it is parsed.
+    repaired = repair_text(text)
+    listing = parse_paper_list(repaired.text, str(path))
     meta = _read_metadata(metadata)
-    plan = make_plan(settings, listing.papers, meta, progress=_progress(len(listing.papers)))
+    plan = make_plan(settings, listing.papers, meta, uncertain_lines(repaired),
+                     progress=_progress(len(listing.papers)))  # fmt: skip
+    if repaired.changed:
+        print(f"repaired damaged text ({repaired.kind}): {len(repaired.uncertain)} uncertain "
+              "characters are listed in the notes' front matter for review", file=sys.stderr)
     plan.problems[:0] = ([decode_problem] if decode_problem else []) + listing.problems
     for problem in plan.problems:
         print(problem, file=sys.stderr)
@@ -69,7 +75,7 @@ def run_import(settings: Settings, path: Path, *, dry_run: bool = False,
     verb = "would add" if dry_run else "added"
     print(f"{verb} {len(plan.new_entries)} entries to {settings.relative(plan.bib_path)}, "
           f"{'would write' if dry_run else 'wrote'} {len(plan.writes)} notes "
-          f"({plan.repaired} with repaired text, {plan.uncertain} uncertain spans to review), "
+          f"({plan.uncertain} uncertain characters to review), "
           f"skipped {len(plan.skipped)}")  # fmt: skip
     if dry_run:
         for note_path in sorted(plan.writes):
@@ -96,7 +102,19 @@ def _read_metadata(path: Path | None) -> dict[str, dict[str, Any]]:
     return {r["arxiv_id"]: r for r in records if isinstance(r, dict) and r.get("arxiv_id")}
 
 
+def uncertain_lines(result: RepairResult) -> dict[int, list[dict[str, Any]]]:
+    """Uncertain characters of a repaired text, by 1-based line."""
+    by_line: dict[int, list[dict[str, Any]]] = {}
+    for span in result.uncertain:
+        line = result.text.count("\n", 0, span.start) + 1
+        by_line.setdefault(line, []).append({
+            "line": line, "text": span.chosen, "alternatives": list(span.alternatives[:4]),
+            "confidence": round(span.confidence, 2)})  # fmt: skip
+    return by_line
+
+
 def make_plan(settings: Settings, papers: list[ListedPaper], meta: dict[str, dict[str, Any]],
+              uncertain: dict[int, list[dict[str, Any]]] | None = None,
               progress=lambda done: None) -> Plan:  # type: ignore[no-untyped-def]  # fmt: skip
     library = _current_library(settings)
     plan = Plan(bib_path=_target_bib(settings))
@@ -109,9 +127,9 @@ def make_plan(settings: Settings, papers: list[ListedPaper], meta: dict[str, dic
             keys.add(key.lower())
             if listed.arxiv:
                 by_arxiv[listed.arxiv] = key
-            plan.new_entries.append(entry_bibtex(key, listed, meta.get(listed.arxiv, {}), plan))
+            plan.new_entries.append(entry_bibtex(key, listed, meta.get(listed.arxiv, {})))
         if listed.note.strip():
-            _plan_note(settings, plan, key, listed)
+            _plan_note(settings, plan, key, listed, uncertain or {})
         progress(done)
     return plan
 
@@ -144,24 +162,8 @@ def _new_key(listed: ListedPaper, meta: dict[str, Any], taken: set[str]) -> str:
     return key
 
 
-def _repair(text: str, plan: Plan) -> tuple[str, list[dict[str, Any]]]:
-    result = repair_text(text)
-    if not result.changed:
-        return text, []
-    plan.repaired += 1
-    spans = []
-    for span in result.uncertain:
-        line = result.text.count("\n", 0, span.start) + 1
-        spans.append({"line": line, "text": span.chosen,
-                      "alternatives": list(span.alternatives[:4]),
-                      "confidence": round(span.confidence, 2)})  # fmt: skip
-    plan.uncertain += len(spans)
-    return result.text, spans
-
-
-def entry_bibtex(key: str, listed: ListedPaper, meta: dict[str, Any], plan: Plan) -> str:
-    title, _ = _repair(listed.title, plan)
-    abstract, _ = _repair(listed.abstract, plan)
+def entry_bibtex(key: str, listed: ListedPaper, meta: dict[str, Any]) -> str:
+    title, abstract = listed.title, listed.abstract
     venue = (meta.get("venue") or "").strip()
     fields: list[tuple[str, str]] = [("title", "{" + latex.encode(title) + "}")]
     if meta.get("authors"):
@@ -193,12 +195,21 @@ def note_hash(body: str) -> str:
     return hashlib.sha1(body.strip().encode("utf-8")).hexdigest()[:12]
 
 
-def _plan_note(settings: Settings, plan: Plan, key: str, listed: ListedPaper) -> None:
-    body, uncertain = _repair(listed.note, plan)
-    body = re.sub(r"\A### Notes\n", "", body)  # the heading `export` adds before plain notes
+def _plan_note(settings: Settings, plan: Plan, key: str, listed: ListedPaper,
+               uncertain: dict[int, list[dict[str, Any]]]) -> None:  # fmt: skip
+    body = listed.note
+    first = listed.note_line
+    if body.startswith("### Notes\n"):  # the heading `export` adds before plain notes
+        body, first = body[len("### Notes\n"):], first + 1
     meta: dict[str, Any] = {"key": key, "imported": note_hash(body)}
-    if uncertain:
-        meta["uncertain"] = uncertain
+    spans = [dict(span) for line in range(first, first + body.count("\n") + 1)
+             for span in uncertain.get(line, ())]  # fmt: skip
+    if spans:
+        meta["uncertain"] = spans
+        # Report lines of the note file: `---`, one line per field, `---`, then the body.
+        for span in spans:
+            span["line"] += len(meta) + 2 - first + 1
+        plan.uncertain += len(spans)
     text = _front_matter(meta) + body.strip() + "\n"
     path = settings.notes_dir() / f"{base_slug(key)}.md"
     existing = _existing_note(settings, key, path)

@@ -38,6 +38,7 @@ class ListedPaper:
     anchor: str = ""
     abstract: str = ""
     note: str = ""
+    note_line: int = 0  # 1-based line of the note's first line in the file
     has_section: bool = False
 
 
@@ -124,7 +125,8 @@ def _parse_sections(lines: list[str], start: int, path: str, result: PaperList,
             continue
         paper.has_section = True
         body = lines[head + 1 : end]
-        paper.abstract, paper.note, truncated = _split_section(body)
+        paper.abstract, paper.note, truncated, offset = _split_section(body)
+        paper.note_line = head + 2 + offset
         if truncated:
             result.problems.append(Problem(path, end, None,
                                            f"section '{anchor}' ends inside its note fence "
@@ -132,23 +134,24 @@ def _parse_sections(lines: list[str], start: int, path: str, result: PaperList,
                                            "check the end of the file", "truncated"))  # fmt: skip
 
 
-def _split_section(body: list[str]) -> tuple[str, str, bool]:
-    """(abstract, note, truncated) from the lines under `## anchor`."""
-    if body and body[0].strip() == "### Abstract":
-        body = body[1:]
-    cut = next((i for i, line in enumerate(body)
-                if line.strip() == _FENCE or line.startswith("### ")), len(body))  # fmt: skip
-    abstract = "\n".join(body[:cut]).strip()
-    note_lines = body[cut:]
+def _split_section(body: list[str]) -> tuple[str, str, bool, int]:
+    """(abstract, note, truncated, index of the note's first line) from a section's lines."""
+    start = 1 if body and body[0].strip() == "### Abstract" else 0
+    cut = next((i for i in range(start, len(body))
+                if body[i].strip() == _FENCE or body[i].startswith("### ")), len(body))  # fmt: skip
+    abstract = "\n".join(body[start:cut]).strip()
+    first, last = cut, len(body)
     truncated = False
-    if note_lines and note_lines[0].strip() == _FENCE:
-        note_lines = note_lines[1:]
-        last = max((i for i, line in enumerate(note_lines) if line.strip()), default=-1)
-        if last >= 0 and note_lines[last].strip() == _FENCE:
-            note_lines = note_lines[:last]
+    if first < len(body) and body[first].strip() == _FENCE:
+        first += 1
+        closing = max((i for i in range(first, len(body)) if body[i].strip()), default=-1)
+        if closing >= 0 and body[closing].strip() == _FENCE:
+            last = closing
         else:
             truncated = True
-    return abstract, "\n".join(note_lines).strip("\n"), truncated
+    while first < last and not body[first].strip():
+        first += 1
+    return abstract, "\n".join(body[first:last]).strip("\n"), truncated, first
 
 
 # ---------------------------------------------------------------- export

@@ -160,3 +160,7 @@ def test_example_site_builds_strict_with_41_papers(tmp_path: Path) -> None:
     assert all(record["authors"] and record["year"] and record["arxiv"] for record in catalogue)
     index = (tmp_path / "out" / "papers" / "index.html").read_text(encoding="utf-8")
     assert index.count("data-papershelf-key=") == 41
+    home = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "<p>41 papers on" in home  # mkdocs-macros sees {{ papershelf.count }}
+    newest = catalogue[0]
+    assert f'Newest: <a href="{newest["url"]}">' in home  # and {{ cite(key) }}

@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from .model import Entry
+from .model import Entry, Library, Note
 from .safety import attribute_text, plain_title
 
 _MATH = re.compile(r"(\$\$.+?\$\$|\$(?:\\.|[^$\\])+\$)", re.DOTALL)
@@ -67,6 +67,8 @@ def paper_markdown(entry: Entry, by_key: Mapping[str, Entry],
         parts += ["## Abstract", "", _abstract(paper.abstract, options.math), ""]
     if note and note.body.strip():
         parts += ["## Notes", "", note.body.strip(), ""]
+        if note.uncertain:
+            parts += [_uncertain(note), ""]
     related = _related(entry, by_key)
     if related:
         parts += ["## Related papers", "", related, ""]
@@ -93,6 +95,13 @@ def _header(entry: Entry, options: PageOptions) -> str:
         "index_url": options.index_url,
     }
     return render("paper.html", p=view).strip()
+
+
+def _uncertain(note: Note) -> str:
+    spans = [{"line": span.get("line", "?"), "text": str(span.get("text", "")),
+              "alternatives": [str(a) for a in span.get("alternatives", []) or []]}
+             for span in note.uncertain]  # fmt: skip
+    return render("uncertain.html", spans=spans).strip()
 
 
 def _abstract(text: str, math: bool) -> str:
@@ -126,3 +135,21 @@ def _related(entry: Entry, by_key: Mapping[str, Entry]) -> str:
 def md_escape(text: str) -> str:
     """Text that Markdown shows literally (for link labels built from .bib data)."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def cite_markdown(entry: Entry, from_uri: str, to_uri: str) -> str:
+    """A Markdown link from the page `from_uri` to a paper page (both docs-relative)."""
+    depth = from_uri.count("/")
+    return f"[{md_escape(entry.paper.title)}]({'../' * depth}{to_uri})"
+
+
+def library_summary(library: Library) -> dict[str, Any]:
+    """What hand-written pages can show through mkdocs-macros (`{{ papershelf.count }}`)."""
+    entries = library.entries
+    return {
+        "count": len(entries),
+        "notes": sum(1 for e in entries if e.note and e.note.body.strip()),
+        "problems": len(library.problems),
+        "years": sorted({e.paper.year for e in entries if e.paper.year}, reverse=True),
+        "latest": [e.paper.key for e in entries[:10]],
+    }

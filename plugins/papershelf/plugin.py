@@ -16,7 +16,7 @@ from .config import PapershelfConfig, to_settings
 from .index import DATA_FILE, RESERVED, catalogue_json, index_files, index_html, versioned
 from .library import Cache, PapershelfError, load_library
 from .model import Entry, Library
-from .pages import PageOptions, paper_markdown
+from .pages import PageOptions, cite_markdown, library_summary, paper_markdown
 from .safety import sanitize_html
 
 log = get_plugin_logger("papershelf")
@@ -41,6 +41,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         self.pages: dict[str, tuple[tuple[Any, ...], str]] = {}
         self.library: Library | None = None
         self.index_uri = ""
+        self.summary: dict[str, Any] = {}
         self.index_files: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -61,7 +62,20 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         config.extra_javascript.append("assets/papershelf/papershelf.js")
         self.math = "pymdownx.arithmatex" in config.markdown_extensions
         self.index_uri = f"{self.settings.path}/index.md"
+        macros = config.plugins.get("macros")
+        if macros is not None and hasattr(macros, "register_macros"):
+            # Hand-written pages can write {{ cite("key") }} and {{ papershelf.count }}.
+            macros.register_macros({"cite": lambda key: self._cite(key, macros)})
+            macros.register_variables({"papershelf": self.summary})
         return config
+
+    def _cite(self, key: str, macros: Any) -> str:
+        entry = self.library.by_key().get(key) if self.library else None
+        if entry is None:
+            log.warning(f"cite('{key}'): no such citation key in the bibliography")
+            return key
+        target = f"{self.settings.path}/{entry.paper.slug}.md"
+        return cite_markdown(entry, macros.page.file.src_uri, target)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         try:
@@ -70,6 +84,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             raise PapershelfBuildError(str(error)) from error
         for problem in library.problems:
             log.warning(str(problem))
+        self.summary.update(library_summary(library))
         if files.get_file_from_path(self.index_uri) is None:
             files.append(File.generated(config, self.index_uri, content=INDEX_PAGE,
                                         inclusion=InclusionLevel.NOT_IN_NAV))  # fmt: skip

@@ -60,6 +60,35 @@ def test_import_brings_in_every_paper_with_its_note(imported: Path, monkeypatch,
     assert run(imported, "check", monkeypatch=monkeypatch) == 0
 
 
+def test_reimport_keeps_front_matter_a_person_added(tmp_path: Path, imported: Path, monkeypatch) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(imported, site)
+    note = site / "bib" / "notes" / "li2025start.md"
+    text = note.read_text(encoding="utf-8")
+    note.write_text(text.replace("---\n", "---\nstatus: read\ntags: [tools]\n", 1), encoding="utf-8")
+    # The re-import moves the uncertain spans' line numbers two lines down and keeps the fields.
+    assert run(site, "import", str(SEED), "--metadata", str(META), monkeypatch=monkeypatch) == 0
+    entry = load_library(Settings(root=site)).by_key()["li2025start"]
+    assert entry.note.status == "read" and "tools" in entry.tags
+    lines = note.read_text(encoding="utf-8").splitlines()
+    assert all(span["text"] in lines[span["line"] - 1] for span in entry.note.uncertain)
+    again = note.read_bytes()
+    assert run(site, "import", str(SEED), "--metadata", str(META), monkeypatch=monkeypatch) == 0
+    assert note.read_bytes() == again
+
+
+def test_uncertain_spans_point_at_their_line_of_the_note_file(imported: Path) -> None:
+    library = load_library(Settings(root=imported))
+    checked = 0
+    for entry in library.entries:
+        assert entry.note is not None
+        lines = Path(imported, entry.note.path).read_text(encoding="utf-8").splitlines()
+        for span in entry.note.uncertain:
+            assert span["text"] in lines[span["line"] - 1], (entry.note.path, span)
+            checked += 1
+    assert checked > 100  # the seed's damage leaves hundreds of close calls
+
+
 def test_second_import_changes_nothing(imported: Path, monkeypatch, capsys) -> None:
     before = snapshot(imported)
     assert run(imported, "import", str(SEED), "--metadata", str(META), monkeypatch=monkeypatch) == 0

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from . import latex
 from .bib import MONTH_MACROS
 from .library import Settings, decode_bytes, load_library
@@ -25,6 +27,9 @@ from .notes import NoteFile, read_note
 from .paperlist import ListedPaper, looks_like_paper_list, parse_paper_list
 from .repair import RepairResult, repair_text
 from .slugs import base_slug
+
+# Front matter the importer owns; every other field belongs to the person editing the note.
+IMPORTER_FIELDS = ("key", "imported", "uncertain")
 
 CATEGORIES = {
     "cs.AI": "Artificial Intelligence", "cs.CL": "Computation and Language",
@@ -162,10 +167,21 @@ def _new_key(listed: ListedPaper, meta: dict[str, Any], taken: set[str]) -> str:
     return key
 
 
+def tex_quotes(text: str) -> str:
+    """arXiv abstracts are LaTeX: ``quoted'' text gets the curly quotes it stands for."""
+    return re.sub(r"``(.*?)''", "\u201c\\1\u201d", text, flags=re.DOTALL)
+
+
+def protect_capitals(title: str) -> str:
+    """Brace words such as `START` or `DeepSeek-R1`, so that a bibliography style that
+    lower-cases titles keeps them as written (papershelf itself shows titles unbraced)."""
+    return re.sub(r"(?<![\\{\w$])([A-Za-z][\w-]*[A-Z][\w-]*)", r"{\1}", title)
+
+
 def entry_bibtex(key: str, listed: ListedPaper, meta: dict[str, Any]) -> str:
-    title, abstract = listed.title, listed.abstract
+    title, abstract = tex_quotes(listed.title), tex_quotes(listed.abstract)
     venue = (meta.get("venue") or "").strip()
-    fields: list[tuple[str, str]] = [("title", "{" + latex.encode(title) + "}")]
+    fields: list[tuple[str, str]] = [("title", "{" + protect_capitals(latex.encode(title)) + "}")]
     if meta.get("authors"):
         fields.append(("author", "{" + " and ".join(latex.encode(a) for a in meta["authors"]) + "}"))
     if venue:
@@ -202,33 +218,63 @@ def _plan_note(settings: Settings, plan: Plan, key: str, listed: ListedPaper,
     if body.startswith("### Notes\n"):  # the heading `export` adds before plain notes
         body, first = body[len("### Notes\n"):], first + 1
     meta: dict[str, Any] = {"key": key, "imported": note_hash(body)}
-    spans = [dict(span) for line in range(first, first + body.count("\n") + 1)
-             for span in uncertain.get(line, ())]  # fmt: skip
-    if spans:
-        meta["uncertain"] = spans
-        # Report lines of the note file: `---`, one line per field, `---`, then the body.
-        for span in spans:
-            span["line"] += len(meta) + 2 - first + 1
-        plan.uncertain += len(spans)
-    text = _front_matter(meta) + body.strip() + "\n"
     path = settings.notes_dir() / f"{base_slug(key)}.md"
     existing = _existing_note(settings, key, path)
     if existing is not None:
         old_path, old_text = existing
-        if old_text == text:
-            return  # already imported, unchanged
         note, _ = read_note(NoteFile(str(old_path), old_text))
         recorded = _recorded_hash(old_text)
         if note is None or recorded is None or recorded != note_hash(note.body):
             plan.skipped.append(f"{settings.relative(old_path)} was edited by hand; not overwritten")
             return
+        # Fields a person added (status, tags, ...) survive a re-import, in their place.
+        old_fields = _front_fields(old_text)
+        meta = {**{name: meta.get(name, value) for name, value in old_fields.items()
+                   if name != "uncertain"}, **meta}  # fmt: skip
         path = old_path
-    plan.writes[path] = text
+    spans = [dict(span) for line in range(first, first + body.count("\n") + 1)
+             for span in uncertain.get(line, ())]  # fmt: skip
+    if spans:
+        meta["uncertain"] = spans
+        # Report lines of the note file: the body starts after the front matter's lines.
+        body_start = _front_matter(meta).count("\n") + 1
+        stripped = body[:len(body) - len(body.lstrip())].count("\n")
+        for span in spans:
+            span["line"] += body_start - first - stripped
+        plan.uncertain += len(spans)
+    text = _front_matter(meta) + body.strip() + "\n"
+    if existing is None or not _same_note(existing[1], text):
+        plan.writes[path] = text
+
+
+def _same_note(old: str, new: str) -> bool:
+    """Equal front matter values and body: a person's own YAML spelling is left alone."""
+    if old == new:
+        return True
+    old_parts, new_parts = old.split("\n---\n", 1), new.split("\n---\n", 1)
+    return (len(old_parts) == 2 and old_parts[1] == new_parts[1]
+            and _front_fields(old) == _front_fields(new))  # fmt: skip
+
+
+def _front_fields(text: str) -> dict[str, Any]:
+    m = re.match(r"---\r?\n(.*?)\r?\n---\r?\n", text, re.DOTALL)
+    try:
+        fields = yaml.safe_load(m.group(1)) if m else None
+    except yaml.YAMLError:
+        return {}
+    return fields if isinstance(fields, dict) else {}
 
 
 def _front_matter(meta: dict[str, Any]) -> str:
-    # One JSON value per line is valid YAML, quick to write and easy to diff.
-    lines = [f"{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in meta.items()]
+    # JSON values are valid YAML, quick to write and easy to diff; a list gets one item per
+    # line so that a reviewer can tick off uncertain spans one by one.
+    lines = []
+    for name, value in meta.items():
+        if isinstance(value, list) and value:
+            lines.append(f"{name}:")
+            lines.extend(f"  - {json.dumps(item, ensure_ascii=False, default=str)}" for item in value)
+        else:
+            lines.append(f"{name}: {json.dumps(value, ensure_ascii=False, default=str)}")
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 

@@ -79,7 +79,8 @@ def hostile_site(tmp_path_factory) -> Path:
     (site / "bib" / "notes" / "xss1.md").write_text(HOSTILE_NOTE, encoding="utf-8")
     for theme in ("mkdocs", "material"):
         config = site / "mkdocs.yml"
-        text = re.sub(r"theme: \S+", f"theme: {theme}", (FIXTURE / "mkdocs.yml").read_text())
+        spec = "{name: mkdocs, highlightjs: false}" if theme == "mkdocs" else theme
+        text = re.sub(r"theme: .*", f"theme: {spec}", (FIXTURE / "mkdocs.yml").read_text())
         config.write_text(text, encoding="utf-8")
         result = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(root / theme)],
@@ -113,3 +114,24 @@ def test_hostile_key_gets_a_working_page_inside_the_site(hostile_site: Path) -> 
     pages = [p.relative_to(hostile_site / "mkdocs") for p in (hostile_site / "mkdocs").rglob("index.html")]
     assert Path("papers/escape-me/index.html") in pages
     assert not (hostile_site / "escape").exists() and not (hostile_site.parent / "escape").exists()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("theme", ["mkdocs", "material"])
+def test_hostile_pages_run_no_script_in_a_browser(hostile_site: Path, theme: str, serve, page) -> None:
+    base = serve(hostile_site / theme)
+    page.add_init_script("for (const f of ['alert', 'confirm', 'prompt']) "
+                         "window[f] = (...a) => { (window.__called ||= []).push(f + ':' + a); };")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{base}papers/xss1/")
+    title = page.text_content(".papershelf-paper-title")
+    assert title.startswith('<script>alert("title")</script> & <img src=x onerror=alert(1)>')
+    page.goto(f"{base}papers/")
+    page.wait_for_selector("[data-papershelf-ready]", state="attached")
+    page.fill("[data-papershelf-query]", "<script>")
+    page.wait_for_function("() => document.querySelectorAll('[data-papershelf-key]:not([hidden])').length === 1")
+    page.hover("[data-papershelf-key=xss1]")
+    page.locator('[data-papershelf-facet="tag"] input[type=checkbox]').first.click()
+    page.wait_for_timeout(300)  # let any injected timer or handler run
+    assert page.evaluate("() => window.__called || []") == [] and dialogs == []

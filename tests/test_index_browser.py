@@ -1,0 +1,325 @@
+"""The filterable index in a real browser: Debian's Chromium driven by Playwright, against the
+example site (Material, navigation.instant) and the fixture site (plain mkdocs theme) served
+on 127.0.0.1. Every expectation is computed from the built `papers.json`, not from the page."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlsplit
+
+import pytest
+from conftest import build_site
+
+from papershelf.index import fold
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+
+SHOWN_KEYS = """root => [...root.querySelectorAll('[data-papershelf-key]')]
+    .filter(li => !li.closest('[hidden]')).map(li => li.dataset.papershelfKey)"""
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory, serve) -> tuple[str, list[dict]]:
+    """The example site, built for the address it is served at: Material's instant navigation
+    only takes over links listed in sitemap.xml, which holds absolute URLs from `site_url`."""
+    work = tmp_path_factory.mktemp("example")
+    for folder in ("docs", "bib"):
+        shutil.copytree(ROOT / folder, work / folder)
+    out = work / "site"
+    out.mkdir()
+    base = serve(out)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (work / "mkdocs.yml").write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: {base}", config),
+                                     encoding="utf-8")  # fmt: skip
+    build_site(work / "mkdocs.yml", out, "--strict")
+    return base, json.loads((out / "papers.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory, serve) -> tuple[str, list[dict]]:
+    out = build_site(FIXTURE / "mkdocs.yml", tmp_path_factory.mktemp("fixture"), "--strict")
+    return serve(out), json.loads((out / "papers.json").read_text(encoding="utf-8"))
+
+
+def open_index(page, base: str, query: str = "") -> None:
+    page.goto(f"{base}papers/{query}")
+    page.wait_for_selector("[data-papershelf-ready]", state="attached")
+
+
+def shown(page) -> list[str]:
+    return page.eval_on_selector("[data-papershelf-index]", SHOWN_KEYS)
+
+
+def wait_shown(page, keys: list[str]) -> None:
+    """Wait until exactly `keys` are shown (in any order), then compare for a clear diff."""
+    try:
+        page.wait_for_function(
+            f"expected => {{ const got = ({SHOWN_KEYS})(document); "
+            "return got.length === expected.length && expected.every(k => got.includes(k)); }",
+            arg=keys, timeout=5000)  # fmt: skip
+    except Exception:
+        pass
+    assert sorted(shown(page)) == sorted(keys)
+
+
+def count_text(page) -> str:
+    return page.text_content("[data-papershelf-count]").strip()
+
+
+def facet_box(page, facet: str, value: str):
+    return page.locator(f'[data-papershelf-facet="{facet}"] input[data-papershelf-value="{value}"]')
+
+
+def facet_count(page, facet: str, value: str) -> int:
+    label = facet_box(page, facet, value).locator("xpath=..")
+    return int(label.locator(".papershelf-facet-count").text_content())
+
+
+def query_of(page) -> list[tuple[str, str]]:
+    return parse_qsl(urlsplit(page.url).query)
+
+
+def text_match(paper: dict, words: list[str]) -> bool:
+    hay = fold(" ".join([paper["title"], paper["summary"], paper["venue"], paper["abstract"],
+                         *paper["authors"], *paper["tags"]]))  # fmt: skip
+    return all(word in hay for word in words)
+
+
+def keys(papers: list[dict], keep=lambda p: True) -> list[str]:
+    return [p["key"] for p in papers if keep(p)]
+
+
+# ---------------------------------------------------------------- without JavaScript
+def test_without_javascript_the_whole_list_is_there(browser, example) -> None:
+    base, papers = example
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base}papers/")
+    assert shown(page) == keys(papers)  # all of them, newest first
+    assert page.locator("[data-papershelf-key] a.papershelf-item-title").count() == len(papers)
+    assert page.locator("[data-papershelf-query]").count() == 0  # no dead controls
+    assert count_text(page) == f"{len(papers)} papers"
+    context.close()
+
+
+# ---------------------------------------------------------------- text, facets, counts
+def test_typing_filters_title_authors_venue_tags_and_abstract(page, example) -> None:
+    base, papers = example
+    open_index(page, base)
+    page.click("[data-papershelf-query]")
+    page.keyboard.type("Reinforcement")
+    expected = keys(papers, lambda p: text_match(p, ["reinforcement"]))
+    assert 0 < len(expected) < len(papers)
+    # Most matches are in the title; the others come from the abstracts, loaded on focus.
+    assert any("reinforcement" not in p["title"].lower() for p in papers if p["key"] in expected)
+    wait_shown(page, expected)
+    page.wait_for_function("() => !document.querySelector('[aria-busy=true]')")
+    assert count_text(page) == f"Showing {len(expected)} of {len(papers)} papers"
+    page.keyboard.type(" Jiawei")  # an author: both words must match
+    expected = keys(papers, lambda p: text_match(p, ["reinforcement", "jiawei"]))
+    assert expected
+    wait_shown(page, expected)
+    page.wait_for_function("() => location.search.includes('q=')")
+    assert dict(query_of(page))["q"] == "Reinforcement Jiawei"
+
+
+def test_facets_or_within_and_across_with_counts(page, example) -> None:
+    base, papers = example
+    open_index(page, base)
+    tags = {"Machine Learning", "Artificial Intelligence"}
+    for tag in tags:
+        facet_box(page, "tag", tag).check()
+    facet_box(page, "venue", "arXiv").check()
+
+    def in_tags(p: dict) -> bool:
+        return bool(tags & set(p["tags"]))
+
+    expected = keys(papers, lambda p: in_tags(p) and p["venue"] == "arXiv")
+    assert expected and len(expected) < len([p for p in papers if in_tags(p)])
+    wait_shown(page, expected)
+    # A facet's counts apply the other facets' choices: what choosing that value would give.
+    for venue in {p["venue"] for p in papers if in_tags(p)}:
+        assert facet_count(page, "venue", venue) == len(keys(papers, lambda p: in_tags(p) and p["venue"] == venue))
+    for tag in tags | {"Computation and Language"}:
+        want = len(keys(papers, lambda p: tag in p["tags"] and p["venue"] == "arXiv"))
+        assert facet_count(page, "tag", tag) == want, tag
+    month = f"{papers[0]['year']}-{papers[0]['month']:02d}"
+    assert facet_count(page, "month", month) == len(keys(papers, lambda p: (
+        in_tags(p) and p["venue"] == "arXiv" and (p["year"], p["month"]) == (papers[0]["year"], papers[0]["month"]))))
+    assert sorted(query_of(page)) == sorted([("tag", t) for t in tags] + [("venue", "arXiv")])
+
+
+def test_has_code_and_author_type_ahead(page, example) -> None:
+    base, papers = example
+    open_index(page, base)
+    facet_box(page, "code", "yes").check()
+    wait_shown(page, keys(papers, lambda p: bool(p["code"])))
+    author = "Jiawei Han"
+    find = page.locator('[data-papershelf-facet-find="author"]')
+    find.fill("jiawei h")  # the type-ahead narrows thousands of names to a few
+    facet_box(page, "author", author).check()
+    wait_shown(page, keys(papers, lambda p: bool(p["code"]) and author in p["authors"]))
+    assert ("author", author) in query_of(page)
+
+
+# ---------------------------------------------------------------- URL state
+def test_a_link_reproduces_the_view(page, example) -> None:
+    base, papers = example
+    tag = "Computation and Language"
+    open_index(page, base, f"?q=search&tag={quote(tag)}&sort=oldest")
+    expected = [k for k in reversed(keys(papers)) if k in
+                keys(papers, lambda p: tag in p["tags"] and text_match(p, ["search"]))]
+    wait_shown(page, expected)
+    assert shown(page) == expected  # oldest first
+    assert page.input_value("[data-papershelf-query]") == "search"
+    assert facet_box(page, "tag", tag).is_checked()
+    assert page.input_value("[data-papershelf-sort]") == "oldest"
+    headings = page.eval_on_selector_all(
+        ".papershelf-group:not([hidden]) .papershelf-group-title", "hs => hs.map(h => h.firstChild.textContent.trim())")
+    dates = [(p["year"], p["month"]) for p in papers if p["key"] in expected]
+    assert headings[0].endswith(str(dates[-1][0])) and len(headings) == len(dict.fromkeys(dates))
+
+
+def test_sort_by_title_regroups_by_letter(page, example) -> None:
+    base, papers = example
+    open_index(page, base)
+    page.select_option("[data-papershelf-sort]", "title")
+    page.wait_for_function("() => location.search === '?sort=title'")
+    titles = page.eval_on_selector_all(
+        "[data-papershelf-key] .papershelf-item-title", "as => as.map(a => a.textContent)")
+    assert sorted(titles, key=lambda t: fold(t)) == titles and len(titles) == len(papers)
+    headings = page.eval_on_selector_all(".papershelf-group-title", "hs => hs.map(h => h.firstChild.textContent.trim())")
+    assert headings == sorted(set(headings)) and headings[0] in ("0–9", "A")
+
+
+def test_back_and_forward_restore_views(page, example) -> None:
+    base, papers = example
+    open_index(page, base)
+    facet_box(page, "venue", "NeurIPS 2025").check()
+    page.wait_for_function("() => location.search === '?venue=NeurIPS%202025'")
+    facet_box(page, "code", "yes").check()
+    page.wait_for_function("() => location.search.includes('code=yes')")
+    both = keys(papers, lambda p: p["venue"] == "NeurIPS 2025" and bool(p["code"]))
+    wait_shown(page, both)
+    page.go_back()
+    wait_shown(page, keys(papers, lambda p: p["venue"] == "NeurIPS 2025"))
+    assert not facet_box(page, "code", "yes").is_checked()
+    page.go_back()
+    wait_shown(page, keys(papers))
+    page.go_forward()
+    page.go_forward()
+    wait_shown(page, both)
+    assert facet_box(page, "code", "yes").is_checked()
+
+
+@pytest.mark.parametrize("query", [
+    "?tag=No+such+tag&bogus=1&sort=sideways",
+    "?q=%E0%A4%A&year=%ZZ",
+    "?q=" + "x" * 5000 + "&tag=" + "y" * 5000,
+    "?venue=arxiv",  # known value, other case: kept, respelled
+    "?" + "&".join(f"f{i}=v" for i in range(500)),
+], ids=["unknown", "bad-encoding", "huge", "case", "many"])
+def test_bad_query_strings_are_ignored_and_cleaned(page, example, query: str) -> None:
+    base, papers = example
+    open_index(page, base, query)
+    if query == "?venue=arxiv":
+        wait_shown(page, keys(papers, lambda p: p["venue"] == "arXiv"))
+        page.wait_for_function("() => location.search === '?venue=arXiv'")
+    else:
+        wait_shown(page, keys(papers))
+        page.wait_for_function("() => location.search === ''")
+        assert count_text(page) == f"{len(papers)} papers"
+
+
+# ---------------------------------------------------------------- export
+def test_export_downloads_exactly_the_shown_papers_as_bibtex(page, example) -> None:
+    base, papers = example
+    open_index(page, base, "?venue=EMNLP+2025")
+    expected = keys(papers, lambda p: p["venue"] == "EMNLP 2025")
+    wait_shown(page, expected)
+    with page.expect_download() as download:
+        page.click('[data-papershelf-export="bib"]')
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert download.value.suggested_filename == "papers.bib"
+    assert re.findall(r"^@\w+\{([^,]+),", text, re.MULTILINE) == expected
+    assert "imported" not in text and "file =" not in text
+    page.wait_for_function("() => /Downloaded 5 entries/.test(document.querySelector('.papershelf-message').textContent)")
+
+
+def test_export_copies_the_shown_papers_as_markdown(browser, example) -> None:
+    base, papers = example
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
+    page = context.new_page()
+    open_index(page, base, "?venue=COLM+2025")
+    expected = [p for p in papers if p["venue"] == "COLM 2025"]
+    wait_shown(page, [p["key"] for p in expected])
+    page.click('[data-papershelf-export="markdown"]')
+    page.wait_for_function("() => /Copied 3 papers/.test(document.querySelector('.papershelf-message').textContent)")
+    lines = page.evaluate("() => navigator.clipboard.readText()").splitlines()
+    assert len(lines) == len(expected)
+    for line, paper in zip(lines, expected, strict=True):
+        assert line.startswith(f"- [{paper['title']}]({base}{paper['url']})")
+        assert f"({paper['year']}), COLM 2025" in line and paper["authors"][0] in line
+    context.close()
+
+
+# ---------------------------------------------------------------- accessibility
+def test_every_control_has_a_label_and_the_count_is_announced(page, example) -> None:
+    base, _ = example
+    open_index(page, base)
+    unnamed = page.evaluate("""() => [...document.querySelectorAll(
+        '[data-papershelf-index] input, [data-papershelf-index] select, [data-papershelf-index] button, [data-papershelf-index] textarea')]
+      .filter(el => !(el.getAttribute('aria-label') || el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`)) || el.textContent.trim()))
+      .map(el => el.outerHTML)""")
+    assert unnamed == []
+    assert page.get_attribute("[data-papershelf-count]", "aria-live") == "polite"
+
+
+def test_filters_work_from_the_keyboard(page, example) -> None:
+    base, papers = example
+    open_index(page, base)
+    facet_box(page, "venue", "ICLR 2025").focus()
+    page.keyboard.press("Space")
+    wait_shown(page, keys(papers, lambda p: p["venue"] == "ICLR 2025"))
+    chip = page.locator(".papershelf-chip[data-papershelf-facet=venue]")
+    chip.focus()
+    page.keyboard.press("Enter")  # remove the filter again
+    wait_shown(page, keys(papers))
+
+
+# ---------------------------------------------------------------- themes and navigation
+def test_material_instant_navigation_wires_the_index(page, example) -> None:
+    base, papers = example
+    page.goto(base)
+    page.wait_for_load_state("networkidle")  # the sitemap is loaded
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.click("nav a[href$='papers/']")
+    page.wait_for_selector("[data-papershelf-ready]", state="attached")
+    assert page.evaluate("() => window.__sameDocument === true"), "the page was reloaded"
+    facet_box(page, "venue", "ICML 2025").check()
+    wait_shown(page, keys(papers, lambda p: p["venue"] == "ICML 2025"))
+    page.click("[data-papershelf-key]:not([hidden]) a.papershelf-item-title")
+    page.wait_for_selector(".papershelf-paper")
+    page.go_back()
+    page.wait_for_selector("[data-papershelf-ready]", state="attached")
+    wait_shown(page, keys(papers, lambda p: p["venue"] == "ICML 2025"))
+    assert page.evaluate("() => window.__sameDocument === true"), "the page was reloaded"
+
+
+def test_plain_mkdocs_theme_accents_chinese_and_extra_facets(page, fixture_site) -> None:
+    base, papers = fixture_site
+    open_index(page, base)
+    page.fill("[data-papershelf-query]", "MULLER")  # Jörg Müller, without the accent
+    wait_shown(page, keys(papers, lambda p: "Jörg Müller" in p["authors"]))
+    page.fill("[data-papershelf-query]", "中文")  # a tag, matched as a substring
+    wait_shown(page, ["zhang2023chinese"])
+    page.fill("[data-papershelf-query]", "")
+    facet_box(page, "method", "RL").check()  # declared in mkdocs.yml: facets: [method]
+    wait_shown(page, keys(papers, lambda p: "RL" in p.get("method", [])))
+    assert facet_count(page, "method", "search") == 1

@@ -323,3 +323,18 @@ def test_plain_mkdocs_theme_accents_chinese_and_extra_facets(page, fixture_site)
     facet_box(page, "method", "RL").check()  # declared in mkdocs.yml: facets: [method]
     wait_shown(page, keys(papers, lambda p: "RL" in p.get("method", [])))
     assert facet_count(page, "method", "search") == 1
+
+
+def test_a_paper_page_tag_opens_the_index_filtered_by_it(page, example) -> None:
+    base, papers = example
+    paper = next(p for p in papers if p["tags"])
+    page.goto(f"{base}{paper['url']}")
+    tags = page.locator(".papershelf-paper .papershelf-tags a")
+    assert tags.first.is_visible()
+    # Material's own (unlinked) copy of the page tags gives way to papershelf's linked ones.
+    assert page.locator(".md-tags").count() in (0, 1) and not page.locator(".md-tags").first.is_visible()
+    tag = paper["tags"][0]
+    page.click(f".papershelf-paper .papershelf-tags a:text-is('{tag}')")
+    page.wait_for_selector("[data-papershelf-ready]", state="attached")
+    wait_shown(page, keys(papers, lambda p: tag in p["tags"]))
+    assert facet_box(page, "tag", tag).is_checked()

@@ -10,7 +10,7 @@
   var MAX_VALUE = 500; // no facet value of ours is longer
   var MAX_PARAMS = 100;
   var EAGER = 1500; // items restyled at once; beyond that, those near the viewport first
-  var CHUNK = 2000; // items restyled per idle period after that
+  var CHUNK = 250; // items restyled per batch in idle time after that
   var SHOWN = 8; // facet values listed before "Show more"
   var EXPANDED = 100; // after "Show more"; the type-ahead finds the rest
   var ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
@@ -657,17 +657,22 @@
   }
 
   function catchUp(ctrl) {
-    if (ctrl.catchingUp) return;
+    if (ctrl.catchingUp) { ctrl.pending = true; return; } // rescan from the top when done
     ctrl.catchingUp = true;
-    var step = function () {
-      var visible = ctrl.result.visible, shown = ctrl.shown, budget = CHUNK;
-      for (var i = 0; i < visible.length && budget > 0; i++) {
-        if (visible[i] === shown[i]) continue;
-        shown[i] = visible[i];
-        ctrl.items[i].hidden = !visible[i];
-        budget--;
-      }
-      if (budget === 0) idle(step); else ctrl.catchingUp = false;
+    var at = 0;
+    // Small batches while the idle period lasts, so a keystroke or click never waits long.
+    var step = function (deadline) {
+      var visible = ctrl.result.visible, shown = ctrl.shown, n = visible.length;
+      do {
+        for (var budget = CHUNK; at < n && budget > 0; at++) {
+          if (visible[at] === shown[at]) continue;
+          shown[at] = visible[at];
+          ctrl.items[at].hidden = !visible[at];
+          budget--;
+        }
+      } while (at < n && deadline && deadline.timeRemaining() > 2);
+      if (at < n) idle(step);
+      else { ctrl.catchingUp = false; if (ctrl.pending) { ctrl.pending = false; catchUp(ctrl); } }
     };
     idle(step);
   }

@@ -1,6 +1,6 @@
 """Accuracy and speed of papershelf.repair on text damaged the way the seed notes were.
 
-Run from the repository root:  python bench/repair_accuracy.py
+Run from the repository root:  python bench/repair_accuracy.py [--only dev] [--errors]
 The clean texts in bench/data are original Chinese write-ups (ML paper notes plus some
 general prose); DEV was used for tuning, TEST was not.  The script damages them exactly
 (UTF-8, drop 0x81 0x8D 0x8E 0x8F 0x90 0x9D 0x9E 0xAD, decode cp1254), repairs them and
@@ -9,6 +9,7 @@ prints its figures.  It asserts nothing.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from collections import Counter
@@ -27,7 +28,7 @@ def _was_damaged(ch: str) -> bool:
     return any(b in repair.DROPPED_BYTES for b in ch.encode("utf-8"))
 
 
-def evaluate(name: str, clean: str) -> None:
+def evaluate(name: str, clean: str, show_errors: bool = False) -> None:
     damaged = repair.damage(clean)
     start = time.perf_counter()
     result = repair.repair_text(damaged)
@@ -58,6 +59,18 @@ def evaluate(name: str, clean: str) -> None:
         "top confusions          " + ", ".join(f"{k} x{v}" for k, v in confusions.most_common(10))
     )
     print(f"time                     {seconds:.2f} s ({len(clean) / seconds:,.0f} chars/s)")
+    if show_errors:
+        _print_errors(clean, fixed, errors, flagged)
+
+
+def _print_errors(clean: str, fixed: str, errors: list[int], flagged: set[int]) -> None:
+    """Each wrong char in its context: the true text, then the repair ('?' marks flagged)."""
+    for i in errors:
+        lo, hi = max(0, i - 12), min(len(clean), i + 13)
+        mark = "?" if i in flagged else " "
+        true = clean[lo:hi].replace("\n", "⏎")
+        got = fixed[lo:hi].replace("\n", "⏎")
+        print(f"  {mark} {clean[i]}->{fixed[i]}  {true}  |  {got}")
 
 
 def seed_sanity() -> None:
@@ -78,13 +91,18 @@ def seed_sanity() -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", choices=("test", "dev"), help="evaluate one set (tune on dev)")
+    parser.add_argument("--errors", action="store_true", help="print every error in context")
+    args = parser.parse_args()
     start = time.perf_counter()
     repair_model.get_model()
     print(f"model load               {time.perf_counter() - start:.2f} s")
-    for name in ("test", "dev"):
+    for name in (args.only,) if args.only else ("test", "dev"):
         path = DATA / f"repair_{name}.txt"
-        evaluate(f"{name.upper()} ({path.name})", path.read_text(encoding="utf-8"))
-    seed_sanity()
+        evaluate(f"{name.upper()} ({path.name})", path.read_text(encoding="utf-8"), args.errors)
+    if not args.only:
+        seed_sanity()
 
 
 if __name__ == "__main__":

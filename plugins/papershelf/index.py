@@ -15,6 +15,7 @@ names the other two the same way, so a cached file never meets a list it does no
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import unicodedata
@@ -166,8 +167,8 @@ def index_data(library: Library, facets: tuple[str, ...] = ()) -> dict[str, Any]
                order=statuses, labels=[STATUS_LABELS[s] for s in statuses]),
     ]
     for name in extra_facets(facets):
-        out.append(_facet(name, name.replace("_", " ").capitalize(), values_of(
-            lambda e, name=name: e.note.extra.get(name, ()) if e.note else ()), text=True))
+        out.append(_facet(name, name.replace("_", " ").capitalize(),
+                          values_of(functools.partial(_extra_values, name)), text=True))
     return {
         "version": FORMAT_VERSION,
         "count": len(entries),
@@ -175,6 +176,10 @@ def index_data(library: Library, facets: tuple[str, ...] = ()) -> dict[str, Any]
         # Papers whose author list ends in "et al." (not an author, so not in the facet).
         "etal": [i for i, e in enumerate(entries) if ET_AL in e.paper.authors],
     }
+
+
+def _extra_values(name: str, entry: Entry) -> Iterable[str]:
+    return entry.note.extra.get(name, ()) if entry.note else ()
 
 
 def _facet(name: str, label: str, per_paper: list[list[str]], *, order: list[str] | None = None,

@@ -353,9 +353,9 @@
       countEl: root.querySelector("[data-papershelf-count]"),
       state: emptyState(), shown: new Uint8Array(items.length).fill(1), result: null,
       layouts: {}, layout: null, groupShown: null, abstracts: null, loading: {},
-      textKey: null, textMask: null, typing: 0, frame: 0, facetUI: [], expanded: {},
+      textKey: null, textMask: null, hay: null, titles: null, links: null, typing: 0, frame: 0, facetUI: [], expanded: {},
     };
-    readList(ctrl);
+    readGroups(ctrl);
     ctrl.layout = "newest";
     ctrl.groupShown = new Int32Array(ctrl.layouts.newest.length).fill(-1);
     observeGroups(ctrl);
@@ -366,8 +366,22 @@
     return ctrl;
   }
 
-  /** Titles, links and searchable text of the server-rendered items, and their groups. */
-  function readList(ctrl) {
+  /** The groups of the server-rendered list (positions of their items). */
+  function readGroups(ctrl) {
+    var next = 0, groups = [];
+    ctrl.results.querySelectorAll("[data-papershelf-group]").forEach(function (section) {
+      var size = section.querySelector("ol").children.length, members = [];
+      for (var j = 0; j < size; j++) members.push(next++);
+      groups.push(groupView(section, members));
+    });
+    ctrl.layouts.newest = groups;
+  }
+
+  /** Titles, links and searchable text of the items, read from the page when first needed
+      (the first focus of the filter box, a title sort, an export): at 10,000 papers reading
+      them costs ~100 ms that the page's start-up need not pay. */
+  function readText(ctrl) {
+    if (ctrl.hay) return;
     var model = ctrl.model, textFacets = model.facets.filter(function (f) { return f.text; });
     ctrl.titles = [];
     ctrl.links = [];
@@ -386,13 +400,6 @@
       });
       return parts.join("\n");
     });
-    var next = 0, groups = [];
-    ctrl.results.querySelectorAll("[data-papershelf-group]").forEach(function (section) {
-      var size = section.querySelector("ol").children.length, members = [];
-      for (var j = 0; j < size; j++) members.push(next++);
-      groups.push(groupView(section, members));
-    });
-    ctrl.layouts.newest = groups;
   }
 
   function groupView(section, members) {
@@ -510,7 +517,7 @@
   }
 
   function listen(ctrl) {
-    ctrl.input.addEventListener("focus", function () { loadAbstracts(ctrl); });
+    ctrl.input.addEventListener("focus", function () { readText(ctrl); loadAbstracts(ctrl); });
     ctrl.input.addEventListener("input", function () {
       ctrl.state.q = ctrl.input.value.slice(0, MAX_QUERY);
       loadAbstracts(ctrl);
@@ -716,6 +723,7 @@
     var words = queryWords(ctrl.state.q), key = words.join(" ") + (ctrl.abstracts ? "\u0001" : "");
     if (key !== ctrl.textKey) {
       ctrl.textKey = key;
+      if (words.length) readText(ctrl);
       ctrl.textMask = matchText(ctrl.hay, words, ctrl.abstracts);
     }
     var busy = String(words.length > 0 && !!ctrl.loading.search && !ctrl.abstracts);
@@ -838,6 +846,7 @@
         return Object.assign({}, g, { items: g.items.slice().reverse() });
       });
     }
+    readText(ctrl);
     return titleGroups(ctrl.titles).map(function (g) {
       var section = make("section", { class: "papershelf-group", "data-papershelf-group": g.id });
       var heading = make("h2", { class: "papershelf-group-title", id: "papershelf-" + g.id }, g.label + " ");
@@ -903,6 +912,7 @@
   }
 
   function copyMarkdown(ctrl) {
+    readText(ctrl);
     var model = ctrl.model, year = facetByName(ctrl, "year"), venue = facetByName(ctrl, "venue"), author = facetByName(ctrl, "author");
     var first = function (facet, i) { return facet && facet.start[i] < facet.start[i + 1] ? facet.labels[facet.ids[facet.start[i]]] : ""; };
     var papers = shownInOrder(ctrl);

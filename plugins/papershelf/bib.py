@@ -46,21 +46,22 @@ class BibFile:
 
 def read_bib(text: str, path: str) -> BibFile:
     """Split and evaluate one .bib file. Never raises on bad content."""
-    text = text.lstrip("\ufeff")
+    # bibtexparser does not count a line break after a backslash (`\\` ending an abstract's
+    # line), so every later line number would be off by one. `\<space>` means the same in TeX.
+    text = text.lstrip("\ufeff").replace("\\\n", "\\ \n")
     library = _split(text)
     out = BibFile([], [])
     strings: dict[str, str] = dict(MONTH_MACROS)
+    previous: bp.Block | None = None
     for block in library.blocks:
-        if isinstance(block, bp.String):
+        if isinstance(block, bp.ImplicitComment):
+            _stray_text(block, previous, path, out)
+        elif isinstance(block, bp.String):
             value, missing = evaluate(block.value, strings)
             _report_macros(out, path, _line(block), None, missing)
             strings[block.key.lower()] = value
-        elif isinstance(block, bp.Entry) and not block.key.strip():
-            out.problems.append(Problem(
-                path, _line(block), None, "entry without a citation key was skipped",
-                "write a key after the opening brace: @article{key, ...}", "missing-key"))  # fmt: skip
         elif isinstance(block, bp.Entry):
-            out.entries.append(_entry(block, path, strings, out))
+            _add_entry(block, path, strings, out)
         elif isinstance(block, bp.DuplicateFieldKeyBlock):
             _duplicate_fields(block, path, strings, out)
         elif isinstance(block, bp.DuplicateBlockKeyBlock):
@@ -70,7 +71,34 @@ def read_bib(text: str, path: str) -> BibFile:
                 "rename one of the two entries", "duplicate-key"))  # fmt: skip
         elif isinstance(block, bp.ParsingFailedBlock):
             out.problems.append(_failed(block, path))
+        previous = block
     return out
+
+
+def _stray_text(block: bp.ImplicitComment, previous: bp.Block | None, path: str,
+                out: BibFile) -> None:  # fmt: skip
+    """Text between entries is a comment, unless it holds what BibTeX would misread.
+
+    A `@` starts an entry for BibTeX even there, and a `}` is what is left when an entry
+    was closed too early (so its remaining fields were lost).
+    """
+    if isinstance(previous, bp.ParsingFailedBlock):
+        return  # the rest of an entry already reported as malformed
+    lines = [ln for ln in (block.comment or "").splitlines() if not ln.lstrip().startswith("%")]
+    text = " ".join(" ".join(lines).split())
+    if "@" not in text and "}" not in text:
+        return
+    offset = next((i for i, ln in enumerate((block.comment or "").splitlines())
+                   if "@" in ln or "}" in ln), 0)  # fmt: skip
+    after = getattr(previous, "key", None) if isinstance(previous, bp.Entry) else None
+    if "}" in text and after:
+        message = f"text after the end of the entry was ignored: `{text[:60]}`"
+        hint = "a `}` closed the entry too early; balance the braces of its fields"
+    else:
+        message, after = f"stray text outside any entry was ignored: `{text[:60]}`", None
+        hint = "an entry looks like @type{key, field = {value}, ...}; complete it or delete this"
+    out.problems.append(Problem(path, _line(block) + offset, after, message, hint,
+                                "stray-text"))  # fmt: skip
 
 
 def _split(text: str) -> bibtexparser.Library:
@@ -84,6 +112,22 @@ def _split(text: str) -> bibtexparser.Library:
     finally:
         for lg, was in zip(loggers, previous, strict=True):
             lg.disabled = was
+
+
+def _add_entry(block: bp.Entry, path: str, strings: dict[str, str], out: BibFile) -> None:
+    """Read one entry, unless its key cannot name a page."""
+    if not block.key.strip():
+        out.problems.append(Problem(
+            path, _line(block), None, "entry without a citation key was skipped",
+            "write a key after the opening brace: @article{key, ...}", "missing-key"))  # fmt: skip
+    elif not block.key.isprintable():
+        invisible = next(ord(ch) for ch in block.key if not ch.isprintable())
+        out.problems.append(Problem(
+            path, _line(block), block.key.encode("unicode_escape").decode("ascii"),
+            f"citation key holds an invisible character (U+{invisible:04X}); the entry was "
+            "skipped", "retype the key", "bad-key"))  # fmt: skip
+    else:
+        out.entries.append(_entry(block, path, strings, out))
 
 
 def _line(block: bp.Block) -> int:
@@ -116,15 +160,48 @@ def _entry(block: bp.Entry, path: str, strings: dict[str, str], out: BibFile) ->
                 "`%` comment inside an entry (BibTeX does not treat it as a comment)",
                 "move the comment outside the entry or delete it", "comment-in-entry"))  # fmt: skip
         name = name.strip().lower()
-        value, missing = evaluate(f.value, strings)
-        _report_macros(out, path, field_line, block.key, missing, name)
-        if name == "month" and f.value.strip().lower() in MONTH_MACROS:
-            raw.month_macro = True
-        if name in raw.fields:  # only possible after a `%` repair merged two names
+        if not _FIELD_NAME.match(name):
+            out.problems.append(Problem(
+                path, field_line, block.key,
+                f"malformed field name '{name[:40]}'; the field was ignored",
+                "a field looks like name = {value}, separated by commas", "malformed-field"))  # fmt: skip
             continue
-        raw.fields[name] = value
-        raw.field_lines[name] = field_line
+        _add_field(raw, name, f.value, field_line, strings, out)
     return raw
+
+
+_FIELD_NAME = re.compile(r"^[a-z_][\w\-:.+]*$")
+_NEXT_FIELD = re.compile(r"([A-Za-z_][\w\-:.+]*)\s*=(.*)\Z", re.DOTALL)
+
+
+def _add_field(raw: RawEntry, name: str, text: str, line: int, strings: dict[str, str],
+               out: BibFile) -> None:  # fmt: skip
+    value, missing, rest = _evaluate(text, strings)
+    _report_macros(out, raw.path, line, raw.key, missing, name)
+    if name == "month" and text.strip().lower() in MONTH_MACROS:
+        raw.month_macro = True
+    if rest and not missing:
+        rest_line = line + text[: len(text) - len(text.lstrip())].count("\n")
+        rest_line += text.strip()[: -len(rest)].count("\n")
+        following = _NEXT_FIELD.match(rest)
+        if following:
+            # `title = {A}` NEWLINE `year = 2020`: the comma was forgotten, not the field.
+            out.problems.append(Problem(
+                raw.path, rest_line, raw.key,
+                f"missing comma before field '{following.group(1).lower()}'",
+                "put a comma after each field's value", "missing-comma"))  # fmt: skip
+            value = value[: len(value) - len(rest)]
+            _add_field(raw, following.group(1).lower(), following.group(2), rest_line,
+                       strings, out)  # fmt: skip
+        else:
+            out.problems.append(Problem(
+                raw.path, rest_line, raw.key,
+                f"text after the value of field '{name}' was appended: `{rest[:40]}`",
+                "join parts with `#`, or put the whole value in braces", "malformed-field"))  # fmt: skip
+    if name in raw.fields:  # only possible after a `%` repair or a missing comma
+        return
+    raw.fields[name] = value
+    raw.field_lines[name] = line
 
 
 def _duplicate_fields(
@@ -141,7 +218,7 @@ def _duplicate_fields(
         for f in entry.fields:
             first.setdefault(f.key.lower(), f)
         entry.fields = list(first.values())
-        out.entries.append(_entry(entry, path, strings, out))
+        _add_entry(entry, path, strings, out)
 
 
 def _report_macros(
@@ -163,13 +240,20 @@ def evaluate(value: str, strings: dict[str, str]) -> tuple[str, list[str]]:
 
     Returns the text and the names of undefined macros (kept as written).
     """
+    text, missing, _ = _evaluate(value, strings)
+    return text, missing
+
+
+def _evaluate(value: str, strings: dict[str, str]) -> tuple[str, list[str], str]:
+    """`evaluate`, plus any text that followed a complete value without a `#` (appended)."""
     value = value.strip()
     if value.startswith("{") and value.endswith("}"):
         inner = value[1:-1]
         # The common case: one braced value (checked cheaply when it holds no braces).
         if ("{" not in inner and "}" not in inner) or _matching_brace(value, 0) == len(value) - 1:
-            return inner, []
+            return inner, [], ""
     parts: list[str] = []
+    rest = ""
     missing: list[str] = []
     pos = 0
     while pos < len(value):
@@ -203,7 +287,7 @@ def evaluate(value: str, strings: dict[str, str]) -> tuple[str, list[str]]:
                 parts.append(rest)
             break
         pos += hash_match.end()
-    return "".join(parts), missing
+    return "".join(parts), missing, rest
 
 
 _BRACE = re.compile(r"\\.|[{}]", re.DOTALL)

@@ -8,6 +8,7 @@ not know is looked up in pylatexenc's table, once per command name.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from functools import lru_cache
@@ -115,7 +116,17 @@ def decode(text: str, *, keep_paragraphs: bool = False) -> str:
         return "\n\n".join(p for p in (decode(p) for p in paragraphs) if p)
     if _NEEDS_WORK.search(text):
         text = _decode_cached(text)
-    return " ".join(text.split())
+    return printable(" ".join(text.split()))
+
+
+# Control characters mean nothing in display text, and YAML (the pages' front matter) rejects
+# most of them, so one stray byte would cost a page its title and metadata.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """`text` without control characters (tabs and line breaks are kept)."""
+    return text if text.isprintable() else _CONTROL.sub("", text)
 
 
 @lru_cache(maxsize=65536)
@@ -132,11 +143,19 @@ def _unknown_command(word: str) -> str:
     drop the command and keep its argument, as for `\\emph`."""
     from pylatexenc.latex2text import LatexNodes2Text  # imported late: it is slow to load
 
+    # It logs "Error in configuration" for a command given without its arguments (`\\frac`):
+    # the command is dropped, which is all the reader needs.
+    log = logging.getLogger("pylatexenc.latex2text")
+    was = log.disabled
+    log.disabled = True
     try:
         text = LatexNodes2Text(math_mode="verbatim").latex_to_text("\\" + word)
     except Exception:  # pylatexenc raises many types on odd input; we only lose a symbol
         return ""
-    return text if text.strip() and "\\" not in text else ""
+    finally:
+        log.disabled = was
+    # "%s" is its placeholder for the arguments a command was not given.
+    return text if text.strip() and "\\" not in text and "%s" not in text else ""
 
 
 def strip_braces(text: str) -> str:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from . import latex
+from . import latex, repair
 from .bib import MONTH_MACROS, RawEntry
 from .model import ET_AL, Author, Links, Paper, Problem, merge_tags
 
@@ -47,6 +47,11 @@ def normalize(raw: RawEntry, slug: str, public_fields: Iterable[str] = PUBLIC_FI
     def problem(name: str | None, message: str, hint: str, code: str) -> None:
         problems.append(Problem(raw.path, raw.where(name), raw.key, message, hint, code))
 
+    for name, value in f.items():
+        excerpt, fixed = damaged_text(value)
+        if excerpt:
+            problem(name, f"field '{name}' looks damaged by a wrong encoding: `{excerpt}`",
+                    damage_hint(fixed), "damaged-text")  # fmt: skip
     title = latex.decode(f.get("title", ""))
     if not title:
         problem(None, "missing field 'title'; the key is shown instead",
@@ -74,6 +79,31 @@ def normalize(raw: RawEntry, slug: str, public_fields: Iterable[str] = PUBLIC_FI
         source_line=raw.line,
     )
     return paper, problems
+
+
+def damaged_text(text: str) -> tuple[str, str]:
+    """(excerpt, likely repair) when `text` is mojibake, else ("", "").
+
+    The repair is offered only for plain mojibake (ftfy, instant); text that also lost
+    bytes needs `papershelf import`'s language model, which is too slow for every build.
+    """
+    if text.isascii():
+        return "", ""
+    kind = repair.detect_damage(text)
+    if kind == repair.CLEAN:
+        return "", ""
+    first = re.search(r"[^\x00-\x7f]+", text)
+    start = max(0, first.start() - 12) if first else 0
+    excerpt = " ".join(text[start : start + 48].split())
+    plain = repair.detect_damage(excerpt) == repair.MOJIBAKE  # the excerpt, not just the whole
+    fixed = repair.repair_text(excerpt).text if plain else ""
+    return excerpt, fixed if fixed != excerpt else ""
+
+
+def damage_hint(fixed: str) -> str:
+    likely = f"it probably reads `{fixed}`; " if fixed else ""
+    return (f"{likely}the text was decoded with the wrong encoding (UTF-8 read as "
+            "Windows-1252); re-export it as UTF-8 from its source, or correct it by hand")
 
 
 def split_keywords(text: str) -> tuple[str, ...]:
@@ -105,19 +135,24 @@ def split_names(text: str) -> list[str]:
     return [n.strip() for n in names if n.strip()]
 
 
+_NOBODY = Author()
+
+
 def parse_names(text: str) -> tuple[Author, ...]:
     authors = []
     for name in split_names(text):
         if name.lower() == "others":
             authors.append(ET_AL)
-        else:
-            authors.append(_parse_name(name))
+        elif (author := _parse_name(name)) != _NOBODY:
+            authors.append(author)
     return tuple(authors)
 
 
 @lru_cache(maxsize=16384)  # the same people appear on many papers
 def _parse_name(name: str) -> Author:
     parts = _split_top_level(name, ",")
+    if not parts:  # only commas, e.g. `author = {, and ,}`
+        return _NOBODY
     if len(parts) == 1:
         words = _split_top_level(parts[0], " ")
         if len(words) == 1:
@@ -165,6 +200,8 @@ def _date(raw: RawEntry, problem) -> tuple[int | None, int | None]:  # type: ign
     month: int | None = None
     if f.get("date"):
         m = re.match(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-\d{1,2})?(?:/.*)?\s*$", f["date"])
+        if m and m.group(2) and not 1 <= int(m.group(2)) <= 12:
+            m = None  # `2021-13` would otherwise be shown as a 13th month
         if m:
             year = int(m.group(1))
             month = int(m.group(2)) if m.group(2) else None
@@ -193,7 +230,7 @@ def _date(raw: RawEntry, problem) -> tuple[int | None, int | None]:  # type: ign
 
 def parse_month(text: str) -> int | None:
     word = text.strip().strip("{}").strip().rstrip(".").lower()
-    if word.isdigit():
+    if word.isdecimal():  # not isdigit(): "²" is a digit that int() refuses
         number = int(word)
         return number if 1 <= number <= 12 else None
     return _MONTHS.get(word) or _MONTHS.get(word[:3]) if len(word) >= 3 else None

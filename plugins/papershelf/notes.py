@@ -15,7 +15,9 @@ from typing import Any
 
 import yaml
 
+from .latex import printable
 from .model import Note, Paper, Problem
+from .normalize import damaged_text
 
 STATUSES = ("to-read", "reading", "read", "skimmed")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -57,7 +59,28 @@ def read_note(note_file: NoteFile, facets: Iterable[str] = ()) -> tuple[Note | N
             problems.append(Problem(note_file.path, 2, None,
                                     "front matter must be a mapping of `name: value` lines",
                                     "write e.g. `tags: [rl]`", "bad-front-matter"))  # fmt: skip
+    damaged = _damaged_line(text)
+    if damaged:
+        line, excerpt = damaged
+        problems.append(Problem(note_file.path, line, None,
+                                f"note text looks damaged by a wrong encoding: `{excerpt}`",
+                                "if it came from `papershelf import`, import the list again; "
+                                "else re-save it as UTF-8 from its source or correct it by hand",
+                                "damaged-text"))  # fmt: skip
     return _build(note_file.path, body, body_line, front, meta, tuple(facets), problems), problems
+
+
+def _damaged_line(text: str) -> tuple[int, str] | None:
+    """(line, excerpt) of the first line that reads as mojibake, once per note."""
+    if text.isascii():
+        return None
+    for number, line in enumerate(text.split("\n"), 1):
+        excerpt, _ = damaged_text(line)
+        if excerpt:
+            return number, excerpt
+    # Damage too thin to tell on any one line can still show over the whole note.
+    excerpt, _ = damaged_text(text)
+    return (1, excerpt) if excerpt else None
 
 
 def _build(path: str, body: str, body_line: int, front: str, meta: dict[str, Any],
@@ -73,7 +96,7 @@ def _build(path: str, body: str, body_line: int, front: str, meta: dict[str, Any
         if value is None:
             return ""
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value).strip()
+            return printable(str(value)).strip()
         bad(name, "a single text value")
         return ""
 
@@ -86,7 +109,7 @@ def _build(path: str, body: str, body_line: int, front: str, meta: dict[str, Any
         if isinstance(value, list) and all(
             isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value
         ):
-            return tuple(str(v).strip() for v in value if str(v).strip())
+            return tuple(t for t in (printable(str(v)).strip() for v in value) if t)
         bad(name, "a list of text values")
         return ()
 

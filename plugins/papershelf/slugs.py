@@ -58,11 +58,23 @@ def assign_slugs(keys: Iterable[str]) -> tuple[dict[str, str], list[tuple[str, l
         groups[base_slug(key)].append(key)
     slugs: dict[str, str] = {}
     collisions = []
+    taken = set(groups)
     for slug, members in groups.items():
         members.sort()
         slugs[members[0]] = slug
         for key in members[1:]:
-            slugs[key] = f"{slug}-{key_hash(key)}"
+            slugs[key] = _unused(slug, key, taken)
         if len(members) > 1:
             collisions.append((slug, members))
     return slugs, collisions
+
+
+def _unused(slug: str, key: str, taken: set[str]) -> str:
+    """`slug-<hash of key>`, with more of the hash if another key's slug is spelled so."""
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()
+    for length in range(6, len(digest) + 1):
+        candidate = f"{slug[: MAX_LENGTH - length - 1].rstrip('-')}-{digest[:length]}"
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate
+    raise AssertionError(f"no free slug for {key!r}")  # 35 different sha1 prefixes all taken

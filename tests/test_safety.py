@@ -135,3 +135,14 @@ def test_hostile_pages_run_no_script_in_a_browser(hostile_site: Path, theme: str
     page.locator('[data-papershelf-facet="tag"] input[type=checkbox]').first.click()
     page.wait_for_timeout(300)  # let any injected timer or handler run
     assert page.evaluate("() => window.__called || []") == [] and dialogs == []
+
+
+@pytest.mark.parametrize("text", ["a\x85b", "line\u2028sep", "\ufeffbom", "del\x7f", "ok 🌟 中文 é"])
+def test_front_matter_reads_back_exactly(text: str) -> None:
+    from mkdocs.utils.meta import get_data
+
+    from papershelf.pages import front_matter_json
+
+    meta = {"title": text, "papershelf": "k"}
+    body, read = get_data(f"---\n{front_matter_json(meta)}\n---\n\nbody\n")
+    assert read == meta and body.strip() == "body"

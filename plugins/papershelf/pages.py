@@ -53,6 +53,18 @@ def author_list(entry: Entry, limit: int | None = None) -> str:
     return ", ".join(names)
 
 
+# Characters YAML will not read raw (C1 controls, DEL, line separators, BOM, surrogates): if
+# MkDocs fails to read the front matter it drops it silently, and the page would lose its
+# papershelf meta. Escaped, they are read back exactly; other text stays readable UTF-8.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
+
+
+def front_matter_json(meta: Mapping[str, Any]) -> str:
+    """`meta` as one line of JSON that YAML reads back exactly."""
+    text = json.dumps(meta, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def paper_markdown(entry: Entry, by_key: Mapping[str, Entry],
                    options: PageOptions = PageOptions()) -> str:
     """The whole page source: front matter, header, abstract, note, related papers, BibTeX."""
@@ -62,7 +74,7 @@ def paper_markdown(entry: Entry, by_key: Mapping[str, Entry],
             "render_macros": False, "papershelf": paper.key}  # fmt: skip
     if paper.abstract:
         meta["description"] = attribute_text(paper.abstract[:300])
-    parts = ["---", json.dumps(meta, ensure_ascii=False), "---", "", _header(entry, options), ""]
+    parts = ["---", front_matter_json(meta), "---", "", _header(entry, options), ""]
     if paper.abstract:
         parts += ["## Abstract", "", _abstract(paper.abstract, options.math), ""]
     if note and note.body.strip():

@@ -91,6 +91,8 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         index_file = files.get_file_from_path(self.index_uri)
         assert index_file is not None
         self.paper_files: dict[str, File] = {}
+        # Decided by file, not by page meta: a page whose meta got lost is still sanitized.
+        self.generated: set[str] = set()
         by_key = library.by_key()
         for entry in library.entries:
             uri = f"{self.settings.path}/{entry.paper.slug}.md"
@@ -101,6 +103,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
                 continue
             page_file = self._paper_file(config, uri, entry, by_key, index_file)
             files.append(page_file)
+            self.generated.add(uri)
             self.paper_files[entry.paper.key] = page_file
         if self.config.catalogue:
             content = catalogue_json(library, lambda e: self.paper_files[e.paper.key].url,
@@ -144,7 +147,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:  # fmt: skip
-        if "papershelf" in page.meta and self.config.raw_html == "sanitize":
+        if page.file.src_uri in self.generated and self.config.raw_html == "sanitize":
             return sanitize_html(html)  # a paper page: its note may hold raw HTML
         if page.file.src_uri != self.index_uri or self.library is None:
             return html

@@ -1,4 +1,4 @@
-# Quick start:  make serve  (example site on http://127.0.0.1:8000)   make test  (all tests)
+# Quick start:  make serve  (example site on http://127.0.0.1:8000/papershelf/)   make test  (all tests)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin

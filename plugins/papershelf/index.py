@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -221,25 +222,30 @@ def _facet(name: str, label: str, per_paper: list[list[str]], *, order: list[str
 
 
 # ---------------------------------------------------------------- abstract search
+class _Marks(dict):
+    """str.translate table deleting combining marks, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.category(chr(code)).startswith("M") else code
+        self[code] = value
+        return value
+
+
+_MARKS = _Marks()
+_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")  # not a letter or digit (\p{L}, \p{N})
+
+
 def fold(text: str) -> str:
     """Text as the filter compares it: no accents, lower case (`papershelf.js` has the twin)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    if text.isascii():
+        return text.lower()
+    bare = unicodedata.normalize("NFKD", text).translate(_MARKS)
     return bare.lower().translate(_FOLD_TABLE)
-
-
-def _is_word_char(c: str) -> bool:
-    return unicodedata.category(c)[0] in "LN"
 
 
 def search_token(word: str) -> str:
     """A folded word without leading/trailing punctuation (unless it is all punctuation)."""
-    start, end = 0, len(word)
-    while start < end and not _is_word_char(word[start]):
-        start += 1
-    while end > start and not _is_word_char(word[end - 1]):
-        end -= 1
-    return word[start:end] or word
+    return _EDGE_PUNCTUATION.sub("", word) or word
 
 
 def tokens(text: str) -> list[str]:

@@ -12,6 +12,7 @@ import pytest
 from papershelf import importer
 from papershelf.cli import main
 from papershelf.library import Settings, load_library
+from papershelf.pages import uncertain_html
 from papershelf.paperlist import parse_paper_list
 
 DATA = Path(__file__).parent / "data"
@@ -71,7 +72,7 @@ def test_reimport_keeps_front_matter_a_person_added(tmp_path: Path, imported: Pa
     entry = load_library(Settings(root=site)).by_key()["li2025start"]
     assert entry.note.status == "read" and "tools" in entry.tags
     lines = note.read_text(encoding="utf-8").splitlines()
-    assert all(span["text"] in lines[span["line"] - 1] for span in entry.note.uncertain)
+    assert all(lines[s["line"] - 1][s["column"] - 1:].startswith(s["text"]) for s in entry.note.uncertain)
     again = note.read_bytes()
     assert run(site, "import", str(SEED), "--metadata", str(META), monkeypatch=monkeypatch) == 0
     assert note.read_bytes() == again
@@ -84,9 +85,20 @@ def test_uncertain_spans_point_at_their_line_of_the_note_file(imported: Path) ->
         assert entry.note is not None
         lines = Path(imported, entry.note.path).read_text(encoding="utf-8").splitlines()
         for span in entry.note.uncertain:
-            assert span["text"] in lines[span["line"] - 1], (entry.note.path, span)
+            row, at = lines[span["line"] - 1], span["column"] - 1
+            assert row[at:at + len(span["text"])] == span["text"], (entry.note.path, span)
             checked += 1
     assert checked > 100  # the seed's damage leaves hundreds of close calls
+
+
+def test_paper_page_shows_each_uncertain_passage_in_its_context(imported: Path) -> None:
+    entry = load_library(Settings(root=imported)).by_key()["li2025start"]
+    html = uncertain_html(entry.note)
+    lines = Path(imported, entry.note.path).read_text(encoding="utf-8").splitlines()
+    for span in entry.note.uncertain:
+        row, at = lines[span["line"] - 1], span["column"] - 1
+        shown = f"{row[max(0, at - 8):at].lstrip()}<mark>{span['text']}</mark>{row[at + len(span['text']):at + len(span['text']) + 8].rstrip()}"
+        assert shown in html, span
 
 
 def test_second_import_changes_nothing(imported: Path, monkeypatch, capsys) -> None:

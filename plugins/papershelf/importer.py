@@ -112,9 +112,10 @@ def uncertain_lines(result: RepairResult) -> dict[int, list[dict[str, Any]]]:
     by_line: dict[int, list[dict[str, Any]]] = {}
     for span in result.uncertain:
         line = result.text.count("\n", 0, span.start) + 1
+        column = span.start - result.text.rfind("\n", 0, span.start)  # 1-based, in characters
         by_line.setdefault(line, []).append({
-            "line": line, "text": span.chosen, "alternatives": list(span.alternatives[:4]),
-            "confidence": round(span.confidence, 2)})  # fmt: skip
+            "line": line, "column": column, "text": span.chosen,
+            "alternatives": list(span.alternatives[:4]), "confidence": round(span.confidence, 2)})  # fmt: skip
     return by_line
 
 

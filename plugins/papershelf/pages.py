@@ -80,7 +80,7 @@ def paper_markdown(entry: Entry, by_key: Mapping[str, Entry],
     if note and note.body.strip():
         parts += ["## Notes", "", note.body.strip(), ""]
         if note.uncertain:
-            parts += [_uncertain(note), ""]
+            parts += [uncertain_html(note), ""]
     related = _related(entry, by_key)
     if related:
         parts += ["## Related papers", "", related, ""]
@@ -109,11 +109,41 @@ def _header(entry: Entry, options: PageOptions) -> str:
     return render("paper.html", p=view).strip()
 
 
-def _uncertain(note: Note) -> str:
-    spans = [{"line": span.get("line", "?"), "text": str(span.get("text", "")),
-              "alternatives": [str(a) for a in span.get("alternatives", []) or []]}
-             for span in note.uncertain]  # fmt: skip
+CONTEXT = 8  # characters shown on each side of an uncertain passage
+
+
+def uncertain_html(note: Note) -> str:
+    lines = note.body.split("\n")
+    seen: dict[tuple[Any, str], int] = {}
+    spans = []
+    for span in note.uncertain:
+        line, text = span.get("line", "?"), str(span.get("text", ""))
+        # The n-th span of one text on one line is its n-th occurrence there.
+        nth = seen[line, text] = seen.get((line, text), -1) + 1
+        before, after = _context(lines, line, note.body_line, text, span.get("column"), nth)
+        spans.append({"line": line, "text": text, "before": before, "after": after,
+                      "alternatives": [str(a) for a in span.get("alternatives", []) or []]})
     return render("uncertain.html", spans=spans).strip()
+
+
+def _context(lines: list[str], line: Any, body_line: int, text: str, column: Any,
+             nth: int) -> tuple[str, str]:  # fmt: skip
+    """The text around an uncertain passage: at `column` of note-file line `line` if it is
+    there (the line may have been edited since), else the `nth` occurrence on that line."""
+    index = line - body_line if isinstance(line, int) else -1
+    if not (0 <= index < len(lines)) or not text:
+        return "", ""
+    row, at = lines[index], -1
+    if isinstance(column, int) and row[column - 1:column - 1 + len(text)] == text:
+        at = column - 1
+    else:
+        for _ in range(nth + 1):
+            at = row.find(text, at + 1)
+            if at < 0:
+                return "", ""
+    start, end = max(0, at - CONTEXT), at + len(text) + CONTEXT
+    return (("…" if start else "") + row[start:at].lstrip(),
+            row[at + len(text):end].rstrip() + ("…" if end < len(row) else ""))
 
 
 def _abstract(text: str, math: bool) -> str:

@@ -232,6 +232,12 @@ class _Marks(dict):
 
 
 _MARKS = _Marks()
+_COMBINING = re.compile("[\u0300-\u036f]+")
+# Characters outside these ranges (general punctuation, CJK punctuation but its tone marks,
+# CJK ideographs, full-width forms) might be combining marks.
+_MAY_HOLD_MARKS = re.compile("[^\x00-\x7f\u2000-\u206f\u3000-\u3029\u3030-\u303f"
+                             "\u4e00-\u9fff\uff00-\uffef]")  # fmt: skip
+_FOLD_CHARS = re.compile("[" + "".join(_FOLD_LETTERS) + "]")
 _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")  # not a letter or digit (\p{L}, \p{N})
 
 
@@ -239,8 +245,15 @@ def fold(text: str) -> str:
     """Text as the filter compares it: no accents, lower case (`papershelf.js` has the twin)."""
     if text.isascii():
         return text.lower()
-    bare = unicodedata.normalize("NFKD", text).translate(_MARKS)
-    return bare.lower().translate(_FOLD_TABLE)
+    # Most accents are in the one block of combining marks; what is left after them is
+    # usually ASCII, and the character-by-character tables only see the rest.
+    bare = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    if bare.isascii():
+        return bare.lower()
+    if _MAY_HOLD_MARKS.search(bare):
+        bare = bare.translate(_MARKS)
+    bare = bare.lower()
+    return bare.translate(_FOLD_TABLE) if _FOLD_CHARS.search(bare) else bare
 
 
 def search_token(word: str) -> str:
@@ -250,7 +263,8 @@ def search_token(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The distinct search tokens of a text, in order of first appearance."""
-    return list(dict.fromkeys(search_token(w) for w in fold(text).split()))
+    words = dict.fromkeys(fold(text).split())  # an abstract repeats many of its words
+    return list(dict.fromkeys(map(search_token, words)))
 
 
 def search_index(library: Library) -> dict[str, Any]:
@@ -278,15 +292,23 @@ def encode_gaps(numbers: list[int]) -> str:
     """Ascending non-negative integers as the gaps between them, in `ALPHABET` digits."""
     out, previous = [], -1
     for n in numbers:
-        gap, digits = n - previous - 1, []
+        gap = n - previous - 1
         previous = n
-        while True:
-            digits.append(gap & 31)
-            gap >>= 5
-            if not gap:
-                break
-        out.append("".join(ALPHABET[32 + d] for d in reversed(digits[1:])) + ALPHABET[digits[0]])
+        out.append(_SMALL[gap] if gap < 32 else _gap_digits(gap))
     return "".join(out)
+
+
+_SMALL = ALPHABET[:32]  # a gap under 32 is one digit: most postings are made of these
+
+
+def _gap_digits(gap: int) -> str:
+    digits = []
+    while True:
+        digits.append(gap & 31)
+        gap >>= 5
+        if not gap:
+            break
+    return "".join(ALPHABET[32 + d] for d in reversed(digits[1:])) + ALPHABET[digits[0]]
 
 
 def decode_gaps(text: str) -> list[int]:

@@ -31,13 +31,13 @@ def rebuild(site: Path, out: Path, *, dirty: bool = False, first: bool = False) 
 
 def count_page_renders(monkeypatch) -> list[str]:
     calls: list[str] = []
-    real = plugin_module.paper_markdown
+    real = plugin_module.paper_page
 
     def counting(entry, *args, **kwargs):
         calls.append(entry.paper.key)
         return real(entry, *args, **kwargs)
 
-    monkeypatch.setattr(plugin_module, "paper_markdown", counting)
+    monkeypatch.setattr(plugin_module, "paper_page", counting)
     return calls
 
 

@@ -65,27 +65,62 @@ def front_matter_json(meta: Mapping[str, Any]) -> str:
     return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def paper_markdown(entry: Entry, by_key: Mapping[str, Entry],
-                   options: PageOptions = PageOptions()) -> str:
-    """The whole page source: front matter, header, abstract, note, related papers, BibTeX."""
+@dataclass(frozen=True)
+class PaperPage:
+    """A paper page's Markdown source, with its pre-rendered HTML parts (header, abstract,
+    BibTeX, ...) standing in as `<!-- papershelf:NAME -->` comments.
+
+    Markdown passes a comment through untouched, so the site generator can put each part in
+    after converting (`fill`) and Markdown never has to parse the HTML; `inline()` is the
+    same page as one self-contained source.
+    """
+
+    markdown: str
+    blocks: Mapping[str, str]
+
+    def fill(self, html_text: str) -> str:
+        for marker, block in self.blocks.items():
+            html_text = html_text.replace(marker, block, 1)
+        return html_text
+
+    def inline(self) -> str:
+        return self.fill(self.markdown)
+
+
+def paper_page(entry: Entry, by_key: Mapping[str, Entry],
+               options: PageOptions = PageOptions()) -> PaperPage:  # fmt: skip
+    """The whole page: front matter, header, abstract, note, related papers, BibTeX."""
     paper, note = entry.paper, entry.note
     # Themes print these without escaping (Material's <title>, tags and description).
     meta = {"title": plain_title(paper.title), "tags": [html.escape(t) for t in entry.tags],
             "render_macros": False, "papershelf": paper.key}  # fmt: skip
     if paper.abstract:
         meta["description"] = attribute_text(paper.abstract[:300])
-    parts = ["---", front_matter_json(meta), "---", "", _header(entry, options), ""]
+    blocks: dict[str, str] = {}
+
+    def block(name: str, content: str) -> str:
+        marker = f"<!-- papershelf:{name} -->"
+        blocks[marker] = content
+        return marker
+
+    parts = ["---", front_matter_json(meta), "---", "", block("header", _header(entry, options)), ""]
     if paper.abstract:
-        parts += ["## Abstract", "", _abstract(paper.abstract, options.math), ""]
+        parts += ["## Abstract", "", block("abstract", _abstract(paper.abstract, options.math)), ""]
     if note and note.body.strip():
         parts += ["## Notes", "", note.body.strip(), ""]
         if note.uncertain:
-            parts += [uncertain_html(note), ""]
+            parts += [block("uncertain", uncertain_html(note)), ""]
     related = _related(entry, by_key)
     if related:
         parts += ["## Related papers", "", related, ""]
-    parts += ["## BibTeX", "", render("bibtex.html", bibtex=paper.bibtex), ""]
-    return "\n".join(parts)
+    parts += ["## BibTeX", "", block("bibtex", render("bibtex.html", bibtex=paper.bibtex)), ""]
+    return PaperPage("\n".join(parts), blocks)
+
+
+def paper_markdown(entry: Entry, by_key: Mapping[str, Entry],
+                   options: PageOptions = PageOptions()) -> str:
+    """`paper_page` as one self-contained Markdown source."""
+    return paper_page(entry, by_key, options).inline()
 
 
 def _header(entry: Entry, options: PageOptions) -> str:

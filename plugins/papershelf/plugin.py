@@ -16,7 +16,7 @@ from .config import PapershelfConfig, to_settings
 from .index import DATA_FILE, RESERVED, catalogue_json, index_files, index_html, versioned
 from .library import Cache, PapershelfError, load_library
 from .model import Entry, Library
-from .pages import PageOptions, cite_markdown, library_summary, paper_markdown
+from .pages import PageOptions, PaperPage, cite_markdown, library_summary, paper_page
 from .safety import sanitize_html
 
 log = get_plugin_logger("papershelf")
@@ -38,7 +38,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
     def __init__(self) -> None:
         self.cache = Cache()
         self.dirty = False
-        self.pages: dict[str, tuple[tuple[Any, ...], str]] = {}
+        self.pages: dict[str, tuple[tuple[Any, ...], PaperPage]] = {}
         self.library: Library | None = None
         self.index_uri = ""
         self.summary: dict[str, Any] = {}
@@ -91,8 +91,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         index_file = files.get_file_from_path(self.index_uri)
         assert index_file is not None
         self.paper_files: dict[str, File] = {}
-        # Decided by file, not by page meta: a page whose meta got lost is still sanitized.
-        self.generated: set[str] = set()
+        self.generated: dict[str, str] = {}  # generated page's src_uri -> citation key
         by_key = library.by_key()
         for entry in library.entries:
             uri = f"{self.settings.path}/{entry.paper.slug}.md"
@@ -103,7 +102,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
                 continue
             page_file = self._paper_file(config, uri, entry, by_key, index_file)
             files.append(page_file)
-            self.generated.add(uri)
+            self.generated[uri] = entry.paper.key
             self.paper_files[entry.paper.key] = page_file
         if self.config.catalogue:
             content = catalogue_json(library, lambda e: self.paper_files[e.paper.key].url,
@@ -141,20 +140,33 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         if (hit is None or hit[0][0] is not entry.paper or hit[0][1] is not entry.note
                 or hit[0][2:] != (options, related)):  # fmt: skip
             hit = ((entry.paper, entry.note, options, related),
-                   paper_markdown(entry, by_key, options))  # fmt: skip
+                   paper_page(entry, by_key, options))  # fmt: skip
             self.pages[entry.paper.key] = hit
-        return hit[1]
+        return hit[1].markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:  # fmt: skip
-        if page.file.src_uri in self.generated and self.config.raw_html == "sanitize":
-            return sanitize_html(html)  # a paper page: its note may hold raw HTML
+        key = self.generated.get(page.file.src_uri)
+        if key is not None:  # a paper page: its HTML parts go in after Markdown
+            parts = self.pages[key][1]
+            missing = [m for m in parts.blocks if m not in html]
+            if missing:
+                log.warning(f"{page.file.src_uri}: a Markdown extension removed the HTML "
+                            f"comments {', '.join(missing)}; those parts of the page are missing")
+            html = parts.fill(html)
+            # The note may hold raw HTML; decided by file, so lost page meta cannot skip it.
+            return sanitize_html(html) if self.config.raw_html == "sanitize" else html
+        if page.file.src_uri == self.index_uri and INDEX_MARKER not in html:
+            return html + INDEX_MARKER
+        return html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        # The list goes in last, so the search index does not hold every paper twice (each
+        # has its own page) and indexing a page of thousands of items costs nothing.
         if page.file.src_uri != self.index_uri or self.library is None:
-            return html
+            return output
         base = page.file.url
         listing = index_html(self.library,
                              lambda e: get_relative_url(self.paper_files[e.paper.key].url, base),
                              versioned(DATA_FILE, self.index_files[DATA_FILE]))  # fmt: skip
-        if INDEX_MARKER in html:
-            return html.replace(INDEX_MARKER, listing, 1)
-        return html + listing
+        return output.replace(INDEX_MARKER, listing, 1)

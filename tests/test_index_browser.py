@@ -84,7 +84,15 @@ def facet_count(page, facet: str, value: str) -> int:
     return int(label.locator(".papershelf-facet-count").text_content())
 
 
-def query_of(page) -> list[tuple[str, str]]:
+def query_of(page, expected: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+    """The page's query pairs; with `expected`, first wait (the URL is written after paint)
+    until they are those, in any order."""
+    if expected is not None:
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(
+                """expected => { const got = [...new URLSearchParams(location.search)].map(p => p.join("="));
+                   return got.length === expected.length && expected.every(p => got.includes(p)); }""",
+                arg=[f"{k}={v}" for k, v in expected], timeout=5000)  # fmt: skip
     return parse_qsl(urlsplit(page.url).query)
 
 
@@ -128,8 +136,7 @@ def test_typing_filters_title_authors_venue_tags_and_abstract(page, example) -> 
     expected = keys(papers, lambda p: text_match(p, ["reinforcement", "jiawei"]))
     assert expected
     wait_shown(page, expected)
-    page.wait_for_function("() => location.search.includes('q=')")
-    assert dict(query_of(page))["q"] == "Reinforcement Jiawei"
+    assert query_of(page, [("q", "Reinforcement Jiawei")]) == [("q", "Reinforcement Jiawei")]
 
 
 def test_facets_or_within_and_across_with_counts(page, example) -> None:
@@ -156,7 +163,8 @@ def test_facets_or_within_and_across_with_counts(page, example) -> None:
     month = f"{papers[0]['year']}-{papers[0]['month']:02d}"
     assert facet_count(page, "month", month) == len(keys(papers, lambda p: (
         in_tags(p) and p["venue"] == "arXiv" and (p["year"], p["month"]) == (papers[0]["year"], papers[0]["month"]))))
-    assert sorted(query_of(page)) == sorted([("tag", t) for t in tags] + [("venue", "arXiv")])
+    want = [("tag", t) for t in tags] + [("venue", "arXiv")]
+    assert sorted(query_of(page, want)) == sorted(want)
 
 
 def test_has_code_and_author_type_ahead(page, example) -> None:
@@ -169,7 +177,8 @@ def test_has_code_and_author_type_ahead(page, example) -> None:
     find.fill("jiawei h")  # the type-ahead narrows thousands of names to a few
     facet_box(page, "author", author).check()
     wait_shown(page, keys(papers, lambda p: bool(p["code"]) and author in p["authors"]))
-    assert ("author", author) in query_of(page)
+    want = [("code", "yes"), ("author", author)]
+    assert sorted(query_of(page, want)) == sorted(want)
 
 
 # ---------------------------------------------------------------- URL state

@@ -27,8 +27,12 @@ lint: $(STAMP)
 	MYPYPATH=plugins $(BIN)/mypy -p papershelf
 
 bench: $(STAMP)
+	scripts/ensure-chromium
 	$(BIN)/python bench/parse_speed.py
 	$(BIN)/python bench/build_speed.py
+	$(BIN)/python bench/index_speed.py
+	$(BIN)/python bench/fuzz_bib.py
+	$(BIN)/python bench/repair_accuracy.py
 
 clean:
 	rm -rf site .cache $(VENV)

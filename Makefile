@@ -30,6 +30,7 @@ bench: $(STAMP)
 	scripts/ensure-chromium
 	$(BIN)/python bench/parse_speed.py
 	$(BIN)/python bench/build_speed.py
+	$(BIN)/python bench/serve_speed.py
 	$(BIN)/python bench/index_speed.py
 	$(BIN)/python bench/fuzz_bib.py
 	$(BIN)/python bench/repair_accuracy.py

@@ -267,6 +267,12 @@ def tokens(text: str) -> list[str]:
     return list(dict.fromkeys(map(search_token, words)))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _abstract_tokens(text: str) -> tuple[str, ...]:
+    # `mkdocs serve` rebuilds see the same (cached) abstracts again: tokenise each once.
+    return tuple(tokens(text))
+
+
 def search_index(library: Library) -> dict[str, Any]:
     """The abstracts as an inverted index: the vocabulary and, per token, the papers with it.
 
@@ -277,7 +283,7 @@ def search_index(library: Library) -> dict[str, Any]:
     """
     postings: dict[str, list[int]] = {}
     for i, entry in enumerate(library.entries):
-        for token in tokens(entry.paper.abstract):
+        for token in _abstract_tokens(entry.paper.abstract):
             postings.setdefault(token, []).append(i)
     vocab = sorted(postings, key=lambda t: (-len(postings[t]), t))
     return {

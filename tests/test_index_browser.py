@@ -193,6 +193,11 @@ def test_a_link_reproduces_the_view(page, example) -> None:
     assert page.input_value("[data-papershelf-query]") == "search"
     assert facet_box(page, "tag", tag).is_checked()
     assert page.input_value("[data-papershelf-sort]") == "oldest"
+    # Material's search also opens itself for a ?q= (and drops q when closed): not here.
+    assert not page.is_checked("#__search"), "Material's search dialog took the filter's text"
+    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === 'search'",
+                           timeout=5000)  # fmt: skip
+    assert parse_qsl(urlsplit(page.url).query) == [("q", "search"), ("tag", tag), ("sort", "oldest")]
     headings = page.eval_on_selector_all(
         ".papershelf-group:not([hidden]) .papershelf-group-title", "hs => hs.map(h => h.firstChild.textContent.trim())")
     dates = [(p["year"], p["month"]) for p in papers if p["key"] in expected]

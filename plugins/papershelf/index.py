@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable
 from itertools import groupby
 from typing import Any
 
+from markupsafe import Markup
+
 from .model import ET_AL, MONTH_NAMES, Entry, Library
 from .notes import STATUSES
 from .pages import author_list, render
@@ -64,6 +66,19 @@ def group_label(entry: Entry) -> str:
     return f"{MONTH_NAMES[paper.month - 1]} {paper.year}" if paper.month else str(paper.year)
 
 
+# Material's search opens itself for a `?q=` in the address (and drops q when it is closed);
+# on the index q is the filter's text. This runs before Material's script: it hides q from
+# the address until papershelf.js has read it and written the address back. A fixed string:
+# no data from the library ever goes into a script.
+MATERIAL_Q_GUARD = Markup("""<script>(function () {
+  if (!document.getElementById("__search") || !new URLSearchParams(location.search).has("q")) return;
+  window.papershelfDeferred = { path: location.pathname, search: location.search };
+  var url = new URL(location.href);
+  url.searchParams.delete("q");
+  history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+})();</script>""")
+
+
 def index_html(library: Library, url_for: UrlFor, data_url: str = "") -> str:
     """The complete, script-free list, newest first, grouped by month.
 
@@ -79,7 +94,8 @@ def index_html(library: Library, url_for: UrlFor, data_url: str = "") -> str:
             "label": group_label(items[0]),
             "entries": [_item(entry, url_for) for entry in items],
         })  # fmt: skip
-    return render("index.html", groups=groups, total=len(library.entries), data_url=data_url)
+    return render("index.html", groups=groups, total=len(library.entries), data_url=data_url,
+                  guard=MATERIAL_Q_GUARD if data_url else "")  # fmt: skip
 
 
 def _item(entry: Entry, url_for: UrlFor) -> dict[str, Any]:

@@ -341,8 +341,18 @@
     fetchJson(dataUrl).then(function (data) {
       if (root.isConnected) current = wire(root, data, dataUrl);
     }).catch(function (error) {
+      var search = initialSearch();
+      if (search !== location.search) history.replaceState(history.state, "", location.pathname + search + location.hash);
       console.warn("papershelf: the index stays a plain list:", error);
     });
+  }
+
+  /** The address's query as loaded: the index page's inline script may have hidden `q` from
+   *  Material's search (which would open itself for it) until now. */
+  function initialSearch() {
+    var kept = window.papershelfDeferred;
+    window.papershelfDeferred = null;
+    return kept && kept.path === location.pathname ? kept.search : location.search;
   }
 
   function wire(root, data, dataUrl) {
@@ -354,6 +364,7 @@
       state: emptyState(), shown: new Uint8Array(items.length).fill(1), result: null,
       layouts: {}, layout: null, groupShown: null, abstracts: null, loading: {},
       textKey: null, textMask: null, hay: null, titles: null, links: null, typing: 0, frame: 0, facetUI: [], expanded: {},
+      loadedSearch: initialSearch(),
     };
     readGroups(ctrl);
     ctrl.layout = "newest";
@@ -506,7 +517,7 @@
     });
     panel.appendChild(facets);
     ctrl.filtersPanel = panel;
-    setFiltersOpen(ctrl, location.search.length > 1);
+    setFiltersOpen(ctrl, ctrl.loadedSearch.length > 1);
     return panel;
   }
 
@@ -593,7 +604,8 @@
 
   /** Adopt the view the URL describes (on load and on back/forward), cleaning the URL. */
   function restore(ctrl, fromHistory) {
-    var read = readState(location.search, function (name, value) {
+    var search = fromHistory ? location.search : ctrl.loadedSearch;
+    var read = readState(search, function (name, value) {
       var facet = facetByName(ctrl, name);
       return facet ? facetValue(facet, value) : null;
     });
@@ -601,7 +613,7 @@
     syncControls(ctrl);
     if (ctrl.state.q) loadAbstracts(ctrl);
     render(ctrl);
-    if (read.dirty) commit(ctrl, false);
+    if (read.dirty || search !== location.search) commit(ctrl, false);
     if (!fromHistory && location.hash) { // the anchor may have moved
       var target = document.getElementById(decodeSafe(location.hash.slice(1)));
       if (target && !target.closest("[hidden]")) target.scrollIntoView();

@@ -37,7 +37,8 @@ nav:
   - Home: index.md
   - Papers: papers/index.md
 plugins:
-  - search
+  - search:
+      separator: '[\\s\\u200b\\-]+'
   - tags
   - macros
 {papershelf}markdown_extensions:

@@ -133,6 +133,25 @@ def test_plain_file_urls(tmp_path: Path) -> None:
     assert 'href="muller2024-deep-nets.html"' in page  # the related-paper link
 
 
+def test_chinese_notes_need_a_search_separator_that_splits_where_material_cuts_words(
+    tmp_path: Path,
+) -> None:
+    site = copy_fixture(tmp_path)
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("name: mkdocs, highlightjs: false", "name: material")
+    config.write_text(text, encoding="utf-8")
+    default = build(site, tmp_path / "default", "--strict")
+    assert default.returncode != 0
+    assert "Material's search `separator` '[\\s\\-]+' does not split at U+200B" in default.stderr
+    config.write_text(text.replace("  - search\n", "  - search:\n      separator: '[\\s\\u200b\\-]+'\n"),
+                      encoding="utf-8")  # fmt: skip
+    fixed = build(site, tmp_path / "fixed", "--strict")
+    assert fixed.returncode == 0, fixed.stderr
+    index = json.loads((tmp_path / "fixed" / "search" / "search_index.json").read_text("utf-8"))
+    assert r"\u200b" in index["config"]["separator"]  # the regex escape, as written
+    assert any("\u200b" in doc["text"] for doc in index["docs"])  # jieba did cut the note
+
+
 def test_builds_under_properdocs(tmp_path: Path) -> None:
     result = build(FIXTURE, tmp_path / "out", "--strict", tool="properdocs")
     assert result.returncode == 0, result.stderr

@@ -357,3 +357,19 @@ def test_a_paper_page_tag_opens_the_index_filtered_by_it(page, example) -> None:
     page.wait_for_selector("[data-papershelf-ready]", state="attached")
     wait_shown(page, keys(papers, lambda p: tag in p["tags"]))
     assert facet_box(page, "tag", tag).is_checked()
+
+
+def test_material_search_finds_a_chinese_word_of_a_note(page, example) -> None:
+    base, papers = example
+    word = "计算思维"  # one word to jieba; Material's search must split where jieba cut
+    holders = {path.stem for path in (ROOT / "bib" / "notes").glob("*.md")
+               if word in path.read_text(encoding="utf-8")}  # fmt: skip
+    urls = [p["url"] for p in papers if p["key"] in holders]
+    assert urls, "the example's notes should use the word"
+    page.goto(base)
+    page.click(".md-search__input")
+    page.keyboard.insert_text(word)
+    page.keyboard.press("End")  # Material searches on keyup
+    page.wait_for_selector(".md-search-result__item", timeout=10000)
+    first = page.get_attribute(".md-search-result__item a", "href")
+    assert any(urlsplit(first).path.endswith("/" + url) for url in urls), (first, urls)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,14 @@ from .pages import PageOptions, PaperPage, cite_markdown, library_summary, paper
 from .safety import sanitize_html
 
 log = get_plugin_logger("papershelf")
+_HAN = re.compile("[\u3400-\u9fff]")
+
+
+def has_han(library: Library) -> bool:
+    """Whether any title, abstract or note holds Chinese characters."""
+    return any(_HAN.search(e.paper.title) or _HAN.search(e.paper.abstract)
+               or (e.note and _HAN.search(e.note.body)) for e in library.entries)  # fmt: skip
+
 THEME_DIR = Path(__file__).parent / "theme"
 INDEX_MARKER = "<!-- papershelf-index -->"
 INDEX_PAGE = """---
@@ -84,6 +93,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             raise PapershelfBuildError(str(error)) from error
         for problem in library.problems:
             log.warning(str(problem))
+        self._check_search_separator(config, library)
         self.summary.update(library_summary(library))
         if files.get_file_from_path(self.index_uri) is None:
             files.append(File.generated(config, self.index_uri, content=INDEX_PAGE,
@@ -114,6 +124,18 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         for name, content in self.index_files.items():
             files.append(File.generated(config, f"{self.settings.path}/{name}", content=content))
         return files
+
+    def _check_search_separator(self, config: MkDocsConfig, library: Library) -> None:
+        # Material's search cuts Chinese into words with jieba and joins them with U+200B; its
+        # separator for most theme languages does not split there, so no Chinese word is found.
+        search = config.plugins.get("material/search")
+        separator = getattr(search, "config", {}).get("separator") if search else None
+        splits = not isinstance(separator, str) or "\u200b" in separator or "\\u200b" in separator
+        if not splits and has_han(library):
+            log.warning("the notes hold Chinese text, but Material's search `separator` "
+                        f"'{separator}' does not split at U+200B, where it cuts Chinese into "
+                        "words: searching for a Chinese word finds nothing (in mkdocs.yml, "
+                        "set `separator: '[\\s\\u200b\\-]+'` under `- search:`)")  # fmt: skip
 
     def _paper_file(self, config: MkDocsConfig, uri: str, entry: Entry,
                     by_key: dict[str, Entry], index_file: File) -> File:  # fmt: skip

@@ -80,7 +80,7 @@ MATERIAL_Q_GUARD = Markup("""<script>(function () {
 
 
 def index_html(library: Library, url_for: UrlFor, data_url: str = "") -> str:
-    """The complete, script-free list, newest first, grouped by month.
+    """The complete list, newest first, grouped by month, readable without JavaScript.
 
     `data_url` (relative to the index page) is where `papershelf.js` finds `index-data.json`;
     without it the list stays a plain list.

@@ -21,14 +21,6 @@ from .pages import PageOptions, PaperPage, cite_markdown, library_summary, paper
 from .safety import sanitize_html
 
 log = get_plugin_logger("papershelf")
-_HAN = re.compile("[\u3400-\u9fff]")
-
-
-def has_han(library: Library) -> bool:
-    """Whether any title, abstract or note holds Chinese characters."""
-    return any(_HAN.search(e.paper.title) or _HAN.search(e.paper.abstract)
-               or (e.note and _HAN.search(e.note.body)) for e in library.entries)  # fmt: skip
-
 THEME_DIR = Path(__file__).parent / "theme"
 INDEX_MARKER = "<!-- papershelf-index -->"
 INDEX_PAGE = """---
@@ -37,6 +29,13 @@ INDEX_PAGE = """---
 
 <!-- papershelf-index -->
 """
+_HAN = re.compile("[\u3400-\u9fff]")
+
+
+def has_han(library: Library) -> bool:
+    """Whether any title, abstract or note holds Chinese characters."""
+    return any(_HAN.search(e.paper.title) or _HAN.search(e.paper.abstract)
+               or (e.note and _HAN.search(e.note.body)) for e in library.entries)  # fmt: skip
 
 
 class PapershelfBuildError(PluginError):

@@ -322,12 +322,19 @@ def test_material_instant_navigation_wires_the_index(page, example) -> None:
     page.wait_for_selector("[data-papershelf-ready]", state="attached")
     assert page.evaluate("() => window.__sameDocument === true"), "the page was reloaded"
     facet_box(page, "venue", "ICML 2025").check()
-    wait_shown(page, keys(papers, lambda p: p["venue"] == "ICML 2025"))
+    page.fill("[data-papershelf-query]", "reasoning")
+    view = keys(papers, lambda p: p["venue"] == "ICML 2025" and text_match(p, ["reasoning"]))
+    assert view
+    wait_shown(page, view)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === 'reasoning'",
+                           timeout=5000)  # fmt: skip
     page.click("[data-papershelf-key]:not([hidden]) a.papershelf-item-title")
     page.wait_for_selector(".papershelf-paper")
     page.go_back()
     page.wait_for_selector("[data-papershelf-ready]", state="attached")
-    wait_shown(page, keys(papers, lambda p: p["venue"] == "ICML 2025"))
+    wait_shown(page, view)
+    assert page.input_value("[data-papershelf-query]") == "reasoning"
+    assert not page.is_checked("#__search"), "Material's search dialog took the filter's text"
     assert page.evaluate("() => window.__sameDocument === true"), "the page was reloaded"
 
 

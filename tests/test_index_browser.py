@@ -338,6 +338,17 @@ def test_material_instant_navigation_wires_the_index(page, example) -> None:
     assert page.evaluate("() => window.__sameDocument === true"), "the page was reloaded"
 
 
+def test_plain_mkdocs_theme_link_with_text_keeps_its_search_dialog_shut(page, fixture_site) -> None:
+    base, papers = fixture_site
+    open_index(page, base, "?q=muller")  # the mkdocs theme opens its search dialog for a ?q=
+    wait_shown(page, keys(papers, lambda p: "Jörg Müller" in p["authors"]))
+    page.wait_for_timeout(500)  # the theme's dialog fades in
+    assert not page.is_visible("#mkdocs_search_modal"), "the theme's search took the filter's text"
+    assert page.input_value("[data-papershelf-query]") == "muller"
+    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === 'muller'",
+                           timeout=5000)  # fmt: skip
+
+
 def test_plain_mkdocs_theme_accents_chinese_and_extra_facets(page, fixture_site) -> None:
     base, papers = fixture_site
     open_index(page, base)

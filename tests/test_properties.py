@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
 from papershelf.bib import RawEntry, read_bib
-from papershelf.index import MATERIAL_Q_GUARD, catalogue_json, index_files, index_html
+from papershelf.index import Q_GUARD, catalogue_json, index_files, index_html
 from papershelf.library import Settings, load_library
 from papershelf.model import Entry, Library
 from papershelf.normalize import normalize
@@ -192,8 +192,8 @@ def test_rendered_pages_and_index_hold_no_injected_markup(entries: list[Entry]) 
     for entry in library.entries:
         render_and_check(entry, library)
     index = index_html(library, lambda e: f"{slugs[e.paper.key]}/", "index-data.json?v=1")
-    assert index.count(MATERIAL_Q_GUARD) == 1  # the one fixed script; nothing else may run
-    tags = assert_no_injection(index.replace(MATERIAL_Q_GUARD, "", 1))
+    assert index.count(Q_GUARD) == 1  # the one fixed script; nothing else may run
+    tags = assert_no_injection(index.replace(Q_GUARD, "", 1))
     keys = [a["data-papershelf-key"] for _, a in tags if "data-papershelf-key" in a]
     assert keys == [e.paper.key for e in library.entries]
     records = json.loads(catalogue_json(library, lambda e: f"papers/{slugs[e.paper.key]}/"))

@@ -66,12 +66,12 @@ def group_label(entry: Entry) -> str:
     return f"{MONTH_NAMES[paper.month - 1]} {paper.year}" if paper.month else str(paper.year)
 
 
-# Material's search opens itself for a `?q=` in the address (and drops q when it is closed);
-# on the index q is the filter's text. This runs before Material's script: it hides q from
-# the address until papershelf.js has read it and written the address back. A fixed string:
-# no data from the library ever goes into a script.
-MATERIAL_Q_GUARD = Markup("""<script>(function () {
-  if (!document.getElementById("__search") || !new URLSearchParams(location.search).has("q")) return;
+# Themes' searches open themselves for a `?q=` in the address (Material's also drops q when
+# it is closed; the mkdocs theme's opens its dialog); on the index q is the filter's text. This
+# runs before the theme's scripts: it hides q from the address until papershelf.js has read it
+# and written the address back. A fixed string: no data from the library goes into a script.
+Q_GUARD = Markup("""<script>(function () {
+  if (!new URLSearchParams(location.search).has("q")) return;
   window.papershelfDeferred = { path: location.pathname, search: location.search };
   var url = new URL(location.href);
   url.searchParams.delete("q");
@@ -95,7 +95,7 @@ def index_html(library: Library, url_for: UrlFor, data_url: str = "") -> str:
             "entries": [_item(entry, url_for) for entry in items],
         })  # fmt: skip
     return render("index.html", groups=groups, total=len(library.entries), data_url=data_url,
-                  guard=MATERIAL_Q_GUARD if data_url else "")  # fmt: skip
+                  guard=Q_GUARD if data_url else "")  # fmt: skip
 
 
 def _item(entry: Entry, url_for: UrlFor) -> dict[str, Any]:

@@ -348,7 +348,7 @@
   }
 
   /** The address's query as loaded: the index page's inline script may have hidden `q` from
-   *  Material's search (which would open itself for it) until now. */
+   *  the theme's search (which would open itself for it) until now. */
   function initialSearch() {
     var kept = window.papershelfDeferred;
     window.papershelfDeferred = null;
@@ -613,11 +613,18 @@
     syncControls(ctrl);
     if (ctrl.state.q) loadAbstracts(ctrl);
     render(ctrl);
-    if (read.dirty || search !== location.search) commit(ctrl, false);
+    // Not before the theme's own start-up has looked at the address (the mkdocs theme's on
+    // DOMContentLoaded): it would open its search for the q put back.
+    if (read.dirty || search !== location.search) afterStartUp(function () { commit(ctrl, false); });
     if (!fromHistory && location.hash) { // the anchor may have moved
       var target = document.getElementById(decodeSafe(location.hash.slice(1)));
       if (target && !target.closest("[hidden]")) target.scrollIntoView();
     }
+  }
+
+  function afterStartUp(task) {
+    if (document.readyState !== "loading") task();
+    else document.addEventListener("DOMContentLoaded", function () { setTimeout(task, 0); });
   }
 
   function decodeSafe(text) { try { return decodeURIComponent(text); } catch (error) { return text; } }

@@ -338,6 +338,20 @@ def test_material_instant_navigation_wires_the_index(page, example) -> None:
     assert page.evaluate("() => window.__sameDocument === true"), "the page was reloaded"
 
 
+def test_on_a_phone_a_shared_view_shows_its_papers_first(page, example) -> None:
+    base, papers = example
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_index(page, base, "?venue=ICML+2025")
+    expected = keys(papers, lambda p: p["venue"] == "ICML 2025")
+    wait_shown(page, expected)
+    toggle = page.locator(".papershelf-filters-toggle")
+    assert toggle.text_content() == "Filters (1)" and toggle.get_attribute("aria-expanded") == "false"
+    first = page.locator(f'[data-papershelf-key="{expected[0]}"]')
+    assert first.bounding_box()["y"] < 844, "the papers are below the fold, under the filters"
+    toggle.click()
+    assert facet_box(page, "venue", "ICML 2025").is_visible()
+
+
 def test_plain_mkdocs_theme_link_with_text_keeps_its_search_dialog_shut(page, fixture_site) -> None:
     base, papers = fixture_site
     open_index(page, base, "?q=muller")  # the mkdocs theme opens its search dialog for a ?q=

@@ -517,7 +517,7 @@
     });
     panel.appendChild(facets);
     ctrl.filtersPanel = panel;
-    setFiltersOpen(ctrl, ctrl.loadedSearch.length > 1);
+    setFiltersOpen(ctrl, false); // on narrow screens the results come first; the button counts choices
     return panel;
   }
 

@@ -131,7 +131,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         separator = getattr(search, "config", {}).get("separator") if search else None
         splits = not isinstance(separator, str) or "\u200b" in separator or "\\u200b" in separator
         if not splits and has_han(library):
-            log.warning("the notes hold Chinese text, but Material's search `separator` "
+            log.warning("the papers or notes hold Chinese text, but Material's search `separator` "
                         f"'{separator}' does not split at U+200B, where it cuts Chinese into "
                         "words: searching for a Chinese word finds nothing (in mkdocs.yml, "
                         "set `separator: '[\\s\\u200b\\-]+'` under `- search:`)")  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -78,3 +79,44 @@ def test_dirty_serve_rewrites_only_changed_page_sources(site: Path, tmp_path: Pa
     assert changed == {"zhang2023chinese.md"}
     page = (out / "papers" / "zhang2023chinese" / "index.html").read_text(encoding="utf-8")
     assert "补充一句。" in page
+
+
+def count_index_builds(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    for name in ("catalogue_json", "index_files", "index_html"):
+        real = getattr(plugin_module, name)
+
+        def counting(*args, _real=real, _name=name, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(plugin_module, name, counting)
+    return calls
+
+
+def test_the_index_is_redone_only_when_what_it_shows_changes(site: Path, tmp_path: Path,
+                                                             monkeypatch) -> None:  # fmt: skip
+    out = tmp_path / "out"
+    rebuild(site, out, first=True)
+    calls = count_index_builds(monkeypatch)
+    note = site / "bib" / "notes" / "deepnet.md"
+    text = note.read_text(encoding="utf-8")
+    note.write_text(text + "\nMore words, which the index does not show.\n", encoding="utf-8")
+    rebuild(site, out)
+    assert calls == []
+    assert "papershelf-item" in (out / "papers" / "index.html").read_text(encoding="utf-8")
+
+    note.write_text(text.replace("status: reading", "status: skimmed"), encoding="utf-8")
+    rebuild(site, out)
+    assert calls == ["catalogue_json", "index_files", "index_html"]
+    catalogue = json.loads((out / "papers.json").read_text(encoding="utf-8"))
+    assert {p["key"]: p["status"] for p in catalogue}["Muller2024:Deep/Nets"] == "skimmed"
+    assert ">skimmed<" in (out / "papers" / "index.html").read_text(encoding="utf-8")
+
+    calls.clear()
+    note.write_text(text.split("---\n")[0] + "---\n" + text.split("---\n")[1] + "---\n",
+                    encoding="utf-8")  # front matter only: the paper no longer has a note
+    rebuild(site, out)
+    assert calls == ["catalogue_json", "index_files", "index_html"]
+    catalogue = json.loads((out / "papers.json").read_text(encoding="utf-8"))
+    assert {p["key"]: p["has_note"] for p in catalogue}["Muller2024:Deep/Nets"] is False

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from itertools import groupby
 from typing import Any
 
@@ -121,6 +122,14 @@ def _item(entry: Entry, url_for: UrlFor) -> dict[str, Any]:
 
 def has_note(entry: Entry) -> bool:
     return bool(entry.note and entry.note.body.strip())
+
+
+def index_inputs(library: Library) -> tuple[Any, ...]:
+    """What the index, its data files and the catalogue read from the library: the papers,
+    and the notes without their text (of which they only ask whether there is any). Equal
+    inputs give equal outputs, so `mkdocs serve` keeps them while only a note's text changes."""
+    return tuple((e.paper, e.note and replace(e.note, body="x" if has_note(e) else "", body_line=0))
+                 for e in library.entries)  # fmt: skip
 
 
 # ---------------------------------------------------------------- the data files

@@ -14,7 +14,15 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .config import PapershelfConfig, to_settings
-from .index import DATA_FILE, RESERVED, catalogue_json, index_files, index_html, versioned
+from .index import (
+    DATA_FILE,
+    RESERVED,
+    catalogue_json,
+    index_files,
+    index_html,
+    index_inputs,
+    versioned,
+)
 from .library import Cache, PapershelfError, load_library
 from .model import Entry, Library
 from .pages import PageOptions, PaperPage, cite_markdown, library_summary, paper_page
@@ -51,6 +59,8 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         self.index_uri = ""
         self.summary: dict[str, Any] = {}
         self.index_files: dict[str, str] = {}
+        self.index_inputs: Any = None
+        self.index_outputs: dict[Any, Any] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # MkDocs keeps this instance across `serve` rebuilds: the caches live on it.
@@ -113,13 +123,22 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             files.append(page_file)
             self.generated[uri] = entry.paper.key
             self.paper_files[entry.paper.key] = page_file
+        # Editing a note's text (the usual `serve` rebuild) leaves the index, its data files and
+        # the catalogue as they were: they are redone only when what they read changes.
+        inputs = (index_inputs(library), self.settings, config.use_directory_urls)
+        if inputs != self.index_inputs:
+            self.index_inputs, self.index_outputs = inputs, {}
+        done = self.index_outputs
         if self.config.catalogue:
-            content = catalogue_json(library, lambda e: self.paper_files[e.paper.key].url,
-                                     self.settings.facets)  # fmt: skip
-            files.append(File.generated(config, self.config.catalogue, content=content))
+            if "catalogue" not in done:
+                done["catalogue"] = catalogue_json(
+                    library, lambda e: self.paper_files[e.paper.key].url, self.settings.facets)
+            files.append(File.generated(config, self.config.catalogue, content=done["catalogue"]))
         for name in sorted(set(self.settings.facets) & set(RESERVED)):
             log.warning(f"facet '{name}' is built in; rename it to filter on the notes' own field")
-        self.index_files = index_files(library, self.settings.facets)
+        if "files" not in done:
+            done["files"] = index_files(library, self.settings.facets)
+        self.index_files = done["files"]
         for name, content in self.index_files.items():
             files.append(File.generated(config, f"{self.settings.path}/{name}", content=content))
         return files
@@ -187,7 +206,9 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         if page.file.src_uri != self.index_uri or self.library is None:
             return output
         base = page.file.url
-        listing = index_html(self.library,
-                             lambda e: get_relative_url(self.paper_files[e.paper.key].url, base),
-                             versioned(DATA_FILE, self.index_files[DATA_FILE]))  # fmt: skip
+        listing = self.index_outputs.get(("listing", base))
+        if listing is None:
+            listing = self.index_outputs[("listing", base)] = index_html(
+                self.library, lambda e: get_relative_url(self.paper_files[e.paper.key].url, base),
+                versioned(DATA_FILE, self.index_files[DATA_FILE]))  # fmt: skip
         return output.replace(INDEX_MARKER, listing, 1)

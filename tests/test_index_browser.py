@@ -405,3 +405,22 @@ def test_material_search_finds_a_chinese_word_of_a_note(page, example) -> None:
     page.wait_for_selector(".md-search-result__item", timeout=10000)
     first = page.get_attribute(".md-search-result__item a", "href")
     assert any(urlsplit(first).path.endswith("/" + url) for url in urls), (first, urls)
+
+
+def test_a_list_without_abstracts_filters_by_text_quietly(page, serve, tmp_path) -> None:
+    # DBLP exports and many Zotero ones have no abstracts: the abstract index is then empty.
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    bib = site / "bib" / "refs.bib"
+    bib.write_text(re.sub(r"(?m)^\s*abstract = .*\n", "", bib.read_text(encoding="utf-8")),
+                   encoding="utf-8")  # fmt: skip
+    out = build_site(site / "mkdocs.yml", tmp_path / "out", "--strict")
+    papers = json.loads((out / "papers.json").read_text(encoding="utf-8"))
+    assert papers and not any(p["abstract"] for p in papers)
+    complaints: list[str] = []
+    page.on("console", lambda m: complaints.append(m.text) if m.type in ("warning", "error") else None)
+    open_index(page, serve(out))
+    page.fill("[data-papershelf-query]", "chinese")
+    wait_shown(page, keys(papers, lambda p: text_match(p, ["chinese"])))
+    page.wait_for_timeout(300)  # the abstract index is fetched on focus
+    assert [c for c in complaints if "papershelf" in c] == []

@@ -168,7 +168,7 @@
     if (!data || data.version !== 1 || data.count !== count) throw new Error("bad search index");
     var digit = new Int8Array(128).fill(-1);
     for (var d = 0; d < ALPHABET.length; d++) digit[ALPHABET.charCodeAt(d)] = d;
-    var vocab = String(data.vocab), lists = data.postings, starts = [0];
+    var vocab = String(data.vocab), lists = data.postings, starts = vocab ? [0] : []; // none: no abstracts
     for (var at = vocab.indexOf("\n"); at >= 0; at = vocab.indexOf("\n", at + 1)) starts.push(at + 1);
     if (lists.length !== starts.length) throw new Error("bad search index");
     var size = 0;

@@ -76,6 +76,24 @@ def test_find_arxiv(fields: dict[str, str], expected: tuple[str, str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("entry", "venue"),
+    [
+        pytest.param("@article{a, journal = {arXiv preprint arXiv:2503.04625}}", "arXiv", id="zotero-arxiv"),
+        pytest.param("@article{a, journal = {CoRR}, volume = {abs/2503.04625}, eprinttype = {arXiv},"
+                     " eprint = {2503.04625}}", "arXiv", id="dblp-corr"),
+        pytest.param("@article{a, journal = {CoRR}}", "CoRR", id="corr-without-id"),
+        pytest.param("@inproceedings{a, booktitle = {Proc. of {ICLR} 2023}}", "Proc. of ICLR 2023",
+                     id="booktitle"),
+        pytest.param("@book{a, publisher = {MIT Press}}", "MIT Press", id="book-publisher"),
+        pytest.param("@misc{a, howpublished = {arXiv:2503.04625}}", "arXiv", id="misc-arxiv"),
+    ],
+)
+def test_venue_quirks(load, entry: str, venue: str) -> None:
+    library = load(entry.replace("{a,", "{a, title = {T}, year = 2023,", 1))
+    assert library.entries[0].paper.venue == venue
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("Knuth, Donald E.", [Author("Donald E.", "", "Knuth")]),

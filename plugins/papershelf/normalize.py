@@ -281,6 +281,8 @@ def _venue(raw: RawEntry, arxiv: str) -> str:
     for name in _VENUE_FIELDS:
         value = latex.decode(f.get(name, ""))
         if value and not re.match(r"(?i)^(arxiv\b|https?://)", value):
+            if arxiv and value.casefold() == "corr":  # DBLP's name for arXiv
+                continue
             return value
     if raw.entry_type in ("book", "inbook") and f.get("publisher"):
         return latex.decode(f["publisher"])

@@ -152,6 +152,24 @@ def test_chinese_notes_need_a_search_separator_that_splits_where_material_cuts_w
     assert any("\u200b" in doc["text"] for doc in index["docs"])  # jieba did cut the note
 
 
+def test_own_pages_cite_papers_and_an_unknown_key_is_a_warning(tmp_path: Path) -> None:
+    site = copy_fixture(tmp_path)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - search\n", "  - search\n  - macros\n"),
+                      encoding="utf-8")  # fmt: skip
+    (site / "docs" / "reading.md").write_text(
+        '# Reading\n\nSee {{ cite("zhang2023chinese") }}; {{ papershelf.count }} papers.\n',
+        encoding="utf-8")  # fmt: skip
+    good = build(site, tmp_path / "good", "--strict")
+    assert good.returncode == 0, good.stderr
+    html = (tmp_path / "good" / "reading" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../papers/zhang2023chinese/">Chinese Notes Are First-Class</a>; 3 papers.' in html
+    (site / "docs" / "reading.md").write_text('See {{ cite("nobody1999") }}.\n', encoding="utf-8")
+    bad = build(site, tmp_path / "bad", "--strict")
+    assert bad.returncode != 0
+    assert "cite('nobody1999'): no such citation key in the bibliography" in bad.stderr
+
+
 def test_builds_under_properdocs(tmp_path: Path) -> None:
     result = build(FIXTURE, tmp_path / "out", "--strict", tool="properdocs")
     assert result.returncode == 0, result.stderr

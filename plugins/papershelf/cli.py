@@ -101,7 +101,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="papershelf", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="papershelf",
+        description="Check, import and export the reading list of a papershelf site: the .bib "
+        "files and notes that mkdocs.yml configures. Run it from the site's root (the folder "
+        "holding mkdocs.yml) or pass -f path/to/mkdocs.yml.",
+    )
     parser.add_argument("-f", "--config-file", default="mkdocs.yml",
                         help="the site's mkdocs.yml (default: ./mkdocs.yml)")  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True)

@@ -364,7 +364,6 @@
       state: emptyState(), shown: new Uint8Array(items.length).fill(1), result: null,
       layouts: {}, layout: null, groupShown: null, abstracts: null, loading: {},
       textKey: null, textMask: null, hay: null, titles: null, links: null, typing: 0, frame: 0, facetUI: [], expanded: {},
-      loadedSearch: initialSearch(),
     };
     readGroups(ctrl);
     ctrl.layout = "newest";
@@ -604,7 +603,7 @@
 
   /** Adopt the view the URL describes (on load and on back/forward), cleaning the URL. */
   function restore(ctrl, fromHistory) {
-    var search = fromHistory ? location.search : ctrl.loadedSearch;
+    var search = fromHistory ? location.search : initialSearch();
     var read = readState(search, function (name, value) {
       var facet = facetByName(ctrl, name);
       return facet ? facetValue(facet, value) : null;

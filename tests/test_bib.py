@@ -94,6 +94,28 @@ def test_venue_quirks(load, entry: str, venue: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("fields", "project", "code"),
+    [
+        pytest.param(r"howpublished = {\url{http://karpathy.github.io/2015/05/21/rnn\_eff/}}",
+                     "http://karpathy.github.io/2015/05/21/rnn_eff/", "", id="howpublished-url"),
+        pytest.param(r"howpublished = {\href{https://github.com/o/r}{GitHub}}", "",
+                     "https://github.com/o/r", id="howpublished-href-code"),
+        pytest.param("howpublished = {https://example.org/post}", "https://example.org/post", "",
+                     id="howpublished-bare"),
+        pytest.param(r"url = {https://a.org/x}, howpublished = {\url{https://b.org/y}}",
+                     "https://a.org/x", "", id="url-field-wins"),
+        pytest.param(r"howpublished = {Blog post, \url{javascript:alert(1)}}", "", "",
+                     id="only-http"),
+    ],
+)
+def test_links_from_howpublished(load, fields: str, project: str, code: str) -> None:
+    library = load(f"@misc{{a, title = {{T}}, year = 2015, {fields}}}")
+    links = library.entries[0].paper.links
+    assert (links.project, links.code) == (project, code)
+    assert library.problems == ()
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("Knuth, Donald E.", [Author("Donald E.", "", "Knuth")]),
@@ -110,6 +132,20 @@ def test_venue_quirks(load, entry: str, venue: str) -> None:
 )
 def test_parse_names(text: str, expected: list[Author]) -> None:
     assert list(parse_names(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("王, 小明", "王小明"),
+        ("田中, 太郎", "田中太郎"),
+        ("김, 철수", "김철수"),
+        ("Li, Chengpeng", "Chengpeng Li"),
+        ("王, Xiaoming", "Xiaoming 王"),  # mixed scripts: no convention to apply
+    ],
+)
+def test_chinese_japanese_korean_names_show_family_name_first(text: str, shown: str) -> None:
+    assert [a.display for a in parse_names(text)] == [shown]
 
 
 @pytest.mark.parametrize(

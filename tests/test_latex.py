@@ -34,6 +34,12 @@ from papershelf.latex import decode, strip_braces
         pytest.param("plain ASCII title", "plain ASCII title", id="fast-path"),
         pytest.param("Don't stop", "Don't stop", id="apostrophe"),
         pytest.param("论文解读 {中文}", "论文解读 中文", id="chinese"),
+        pytest.param(r"{\noopsort{a}}Zeta", "Zeta", id="noopsort-prints-nothing"),
+        pytest.param(r"a\hspace{1em}b \vspace*{2pt}c", "ab c", id="spacing-commands"),
+        pytest.param(r"\~{}home \'{} \^{}", "~home ´ ^", id="accent-over-nothing"),
+        pytest.param(r"\textquotedbl{}x\textquotedbl{} a\textperiodcentered{}b",
+                     '"x" a·b', id="text-symbols"),
+        pytest.param(r"\og Le Monde \fg", "« Le Monde »", id="french-quotes"),
     ],
 )
 def test_decode(source: str, expected: str) -> None:

@@ -40,14 +40,19 @@ _SYMBOLS = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
     "lambda": "λ", "mu": "μ", "pi": "π", "sigma": "σ", "tau": "τ", "phi": "φ",
     "omega": "ω", "Delta": "Δ", "Sigma": "Σ", "Omega": "Ω",
+    "textquotedbl": '"', "textperiodcentered": "·", "og": "« ", "fg": " »",
 }  # fmt: skip
+
+# An accent over nothing (`\~{}`) is the accent character itself.
+_SPACING_ACCENTS = {"'": "´", "`": "`", "^": "^", '"': "¨", "~": "~", "=": "¯", ".": "˙",
+                    "u": "˘", "v": "ˇ", "H": "˝", "c": "¸", "k": "˛", "r": "˚"}  # fmt: skip
 
 # Commands whose argument is plain text: the command goes, the argument stays.
 _TEXT_COMMANDS = frozenset(
     "emph textit textbf textsc texttt textrm textsf textsl textup textmd textnormal "
     "mbox text url nolinkurl uppercase lowercase MakeUppercase MakeLowercase "
     "ensuremath textsuperscript textsubscript underline hbox it bf em sc tt rm sf "
-    "relax protect noopsort".split()
+    "relax protect".split()
 )
 
 _TOKEN = re.compile(
@@ -60,6 +65,7 @@ _TOKEN = re.compile(
     |\\(?P<lacc>[uvHckrdbt])(?:\s*\{\s*(?P<laccarg>\\[ij](?![A-Za-z])|[^{}\\\s])?\s*\}
                              |\s+(?P<laccbare>[A-Za-z]))
     |\\href\s*\{[^{}]*\}
+    |\\(?:noopsort|hspace\*?|vspace\*?|label|index)\s*\{[^{}]*\}
     |\\(?P<word>[A-Za-z]+)(?P<space>\s*)
     |\\(?P<sym>[&%$\#_{}\s,;:!/\-@|\\])
     |(?P<dash>---?)
@@ -85,7 +91,7 @@ def _replace(match: re.Match[str]) -> str:
                 or match.group("laccarg") or match.group("laccbare") or "")  # fmt: skip
         if base in ("\\i", "\\j"):
             base = base[1]
-        return base + _ACCENTS[accent] if base else _ACCENTS[accent]
+        return base + _ACCENTS[accent] if base else _SPACING_ACCENTS.get(accent, "")
     word = match.group("word")
     if word is not None:
         if word in _SYMBOLS:
@@ -103,7 +109,7 @@ def _replace(match: re.Match[str]) -> str:
         return "“" if match.group() == "``" else "”"
     if group == "tilde":
         return " "
-    return ""  # a protective brace, or the URL half of \href{url}{text}
+    return ""  # a protective brace, \href{url}'s URL half, or \noopsort{key} and the like
 
 
 def decode(text: str, *, keep_paragraphs: bool = False) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -52,9 +53,20 @@ class Author:
 
     @property
     def display(self) -> str:
-        """"First von Last, Jr." as people write it."""
+        """"First von Last, Jr." as people write it; Chinese, Japanese and Korean names
+        family name first with no space (`王, 小明` -> 王小明)."""
+        if self.first and self.last and not (self.von or self.jr) and _is_cjk_name(self.last + self.first):
+            return self.last + self.first
         name = " ".join(part for part in (self.first, self.von, self.last) if part)
         return f"{name}, {self.jr}" if self.jr else name
+
+
+# Han, kana, Hangul (and the iteration mark 々): scripts whose names are written family first.
+_CJK_NAME = re.compile(r"[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]+")
+
+
+def _is_cjk_name(text: str) -> bool:
+    return _CJK_NAME.fullmatch(text) is not None
 
 
 ET_AL = Author(last="et al.")

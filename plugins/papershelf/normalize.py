@@ -300,7 +300,7 @@ def _links(f: dict[str, str], arxiv: str, doi: str, problem) -> Links:  # type: 
         else:
             problem(name, f"'{name}' is not an http(s) URL: '{value[:80]}'",
                     "give a full https:// address", "bad-url")  # fmt: skip
-    main = urls.get("url", "")
+    main = urls.get("url", "") or _url_in_howpublished(f.get("howpublished", ""))
     main_is_code = bool(_CODE_HOSTS.match(main))
     main_is_known = bool(_ARXIV_IN_URL.search(main) or "doi.org/" in main.lower())
     code = urls.get("code") or urls.get("github") or urls.get("repository")
@@ -312,6 +312,17 @@ def _links(f: dict[str, str], arxiv: str, doi: str, problem) -> Links:  # type: 
         project=urls.get("homepage") or urls.get("project")
         or (main if main and not (main_is_code or main_is_known) else ""),
     )
+
+
+_URL_IN_TEXT = re.compile(r"\\(?:url|href)\s*\{\s*(https?://[^\s{}]+?)\s*\}|^\s*(https?://\S+?)\s*$",
+                          re.IGNORECASE)  # fmt: skip
+
+
+def _url_in_howpublished(text: str) -> str:
+    """`howpublished = {\\url{https://...}}`, the usual way to cite a web page in @misc."""
+    m = _URL_IN_TEXT.search(text) if "http" in text else None
+    url = re.sub(r"\\([_%&#~$])", r"\1", (m.group(1) or m.group(2))) if m else ""
+    return url if _SAFE_URL.match(url) else ""
 
 
 # ---------------------------------------------------------------- public BibTeX

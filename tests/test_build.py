@@ -73,6 +73,31 @@ def test_private_fields_never_reach_the_site(fixture_build: Path) -> None:
             assert "Zotero/storage" not in text and "urldate" not in text, path
 
 
+def test_hidden_bib_fields_stay_off_every_page_and_data_file(tmp_path: Path) -> None:
+    site = copy_fixture(tmp_path)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      facets: [method]\n", "      facets: [method]\n      hide: [keywords, abstract, URL, howpublished]\n"),
+        encoding="utf-8")  # fmt: skip
+    result = build(site, tmp_path / "out", "--strict")
+    assert result.returncode == 0, result.stderr
+    shown = {"keywords": "scaling", "abstract": "show $O(n)$ cost", "url": "example.org/paper"}
+    for path in (tmp_path / "out").rglob("*"):
+        if path.suffix in (".html", ".json", ".xml", ".bib"):
+            text = path.read_text(encoding="utf-8")
+            leaked = [name for name, value in shown.items() if value in text]
+            assert not leaked, f"{path}: {leaked}"
+    # ...and without `hide`, those same strings are on the site, so the check above can fail.
+    everything = "".join(p.read_text(encoding="utf-8") for p in fixture_pages(FIXTURE, tmp_path))
+    assert all(value in everything for value in shown.values())
+
+
+def fixture_pages(site: Path, tmp_path: Path) -> list[Path]:
+    out = tmp_path / "plain"
+    assert build(site, out).returncode == 0
+    return [p for p in out.rglob("*") if p.suffix in (".html", ".json")]
+
+
 def copy_fixture(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site)

@@ -33,6 +33,8 @@ class PapershelfConfig(base.Config):
     """Extra note front-matter fields to show and filter on, e.g. [method, benchmark]."""
     public_fields = c.ListOfItems(c.Type(str), default=list(PUBLIC_FIELDS))
     """BibTeX fields shown in the copyable entry; all others stay private."""
+    hide = c.ListOfItems(c.Type(str), default=[])
+    """Bib fields kept off the site entirely (pages, index, catalogue, BibTeX), e.g. [keywords]."""
     catalogue = c.Type(str, default="papers.json")
     """Where the public JSON catalogue is written in the site ('' to skip it)."""
     raw_html = c.Choice(RAW_HTML_POLICIES, default="sanitize")
@@ -48,4 +50,5 @@ def to_settings(config: PapershelfConfig, config_file_path: str | None) -> Setti
         path=config.path.strip("/") or "papers",
         facets=tuple(config.facets),
         public_fields=tuple(f.lower() for f in config.public_fields),
+        hide=tuple(f.lower() for f in config.hide),
     )

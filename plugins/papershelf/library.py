@@ -34,6 +34,7 @@ class Settings:
     path: str = "papers"
     facets: tuple[str, ...] = ()
     public_fields: tuple[str, ...] = PUBLIC_FIELDS
+    hide: tuple[str, ...] = ()  # bib fields kept off the site entirely
 
     def relative(self, path: str | Path) -> str:
         try:
@@ -210,6 +211,8 @@ def _resolve_crossrefs(raws: list[RawEntry], problems: list[Problem]) -> list[Ra
 
 def _paper(raw: RawEntry, slug: str, settings: Settings, cache: Cache,
            fresh: dict[Any, tuple[Paper, list[Problem]]], problems: list[Problem]) -> Paper:  # fmt: skip
+    if settings.hide:
+        raw = replace(raw, fields={k: v for k, v in raw.fields.items() if k not in settings.hide})
     signature = (raw.key, raw.entry_type, raw.path, raw.line, slug, settings.public_fields,
                  tuple(raw.fields.items()), tuple(raw.field_lines.items()))  # fmt: skip
     hit = cache.papers.get(signature) or normalize(raw, slug, settings.public_fields)

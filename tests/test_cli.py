@@ -197,6 +197,20 @@ def test_check_reports_problems_in_text_and_json(tmp_path: Path, monkeypatch, ca
     assert [(p["code"], p["line"], p["key"]) for p in report["problems"]] == [("bad-month", 33, "late")]
 
 
+def test_check_reports_a_search_separator_that_hides_chinese_words(tmp_path: Path, monkeypatch,
+                                                                     capsys) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("name: mkdocs, highlightjs: false", "name: material")
+    config.write_text(text, encoding="utf-8")
+    assert run(site, "check", monkeypatch=monkeypatch) == 1
+    assert "mkdocs.yml: the papers or notes hold Chinese text" in capsys.readouterr().out
+    config.write_text(text.replace("  - search\n", "  - search:\n      separator: '[\\s\\u200b\\-]+'\n"),
+                      encoding="utf-8")  # fmt: skip
+    assert run(site, "check", monkeypatch=monkeypatch) == 0
+
+
 def test_check_without_config_says_what_to_do(tmp_path: Path, monkeypatch, capsys) -> None:
     assert run(tmp_path, "check", monkeypatch=monkeypatch) == 2
     assert "run papershelf from your site's root" in capsys.readouterr().err

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .library import PapershelfError, Settings, load_library
+from .model import Library, Problem
 
 
 class CliError(Exception):
@@ -60,20 +61,39 @@ def _plugin_options(plugins: Any) -> dict[str, Any] | None:
 def cmd_check(args: argparse.Namespace) -> int:
     settings = load_settings(args.config_file)
     library = load_library(settings)
+    problems = [*library.problems, *_site_problems(args.config_file, library)]
     if args.format == "json":
         report = {
             "papers": len(library.entries),
             "notes": sum(1 for e in library.entries if e.note),
-            "problems": [p.as_dict() for p in library.problems],
+            "problems": [p.as_dict() for p in problems],
         }
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        for problem in library.problems:
+        for problem in problems:
             print(problem)
         notes = sum(1 for e in library.entries if e.note)
-        summary = f"{len(library.entries)} papers, {notes} notes, {len(library.problems)} problems"
+        summary = f"{len(library.entries)} papers, {notes} notes, {len(problems)} problems"
         print(summary, file=sys.stderr)
-    return 1 if library.problems else 0
+    return 1 if problems else 0
+
+
+def _site_problems(config_file: str, library: Library) -> list[Problem]:
+    """What the plugin warns about in the site's configuration, as a build would see it."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    from .plugin import search_separator_problem
+
+    try:
+        config = load_config(config_file)
+    except (ConfigurationError, OSError):
+        return []  # `mkdocs build` reports its own configuration errors
+    search = config.plugins.get("material/search")
+    if search is not None:
+        search.on_config(config)  # where Material fills in the theme language's separator
+    problem = search_separator_problem(config, library)
+    return [problem] if problem else []
 
 
 # ---------------------------------------------------------------- export / import

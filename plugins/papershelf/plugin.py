@@ -24,7 +24,7 @@ from .index import (
     versioned,
 )
 from .library import Cache, PapershelfError, load_library
-from .model import Entry, Library
+from .model import Entry, Library, Problem
 from .pages import PageOptions, PaperPage, cite_markdown, library_summary, paper_page
 from .safety import sanitize_html
 
@@ -44,6 +44,25 @@ def has_han(library: Library) -> bool:
     """Whether any title, abstract or note holds Chinese characters."""
     return any(_HAN.search(e.paper.title) or _HAN.search(e.paper.abstract)
                or (e.note and _HAN.search(e.note.body)) for e in library.entries)  # fmt: skip
+
+
+def search_separator_problem(config: MkDocsConfig, library: Library) -> Problem | None:
+    """Material's search cuts Chinese into words with jieba and joins them with U+200B; its
+    separator for most theme languages does not split there, so no Chinese word is found."""
+    search = config.plugins.get("material/search")
+    separator = getattr(search, "config", {}).get("separator") if search else None
+    if not isinstance(separator, str) or "\u200b" in separator or "\\u200b" in separator:
+        return None
+    if not has_han(library):
+        return None
+    return Problem(
+        Path(config.config_file_path or "mkdocs.yml").name, None, None,
+        "the papers or notes hold Chinese text, but Material's search `separator` "
+        f"'{separator}' does not split at U+200B, where it cuts Chinese into words: "
+        "searching for a Chinese word finds nothing",
+        "in mkdocs.yml, set `separator: '[\\s\\u200b\\-]+'` under `- search:`",
+        "search-separator",
+    )
 
 
 class PapershelfBuildError(PluginError):
@@ -102,7 +121,8 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             raise PapershelfBuildError(str(error)) from error
         for problem in library.problems:
             log.warning(str(problem))
-        self._check_search_separator(config, library)
+        if separator := search_separator_problem(config, library):
+            log.warning(str(separator))
         self.summary.update(library_summary(library))
         if files.get_file_from_path(self.index_uri) is None:
             files.append(File.generated(config, self.index_uri, content=INDEX_PAGE,
@@ -142,18 +162,6 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         for name, content in self.index_files.items():
             files.append(File.generated(config, f"{self.settings.path}/{name}", content=content))
         return files
-
-    def _check_search_separator(self, config: MkDocsConfig, library: Library) -> None:
-        # Material's search cuts Chinese into words with jieba and joins them with U+200B; its
-        # separator for most theme languages does not split there, so no Chinese word is found.
-        search = config.plugins.get("material/search")
-        separator = getattr(search, "config", {}).get("separator") if search else None
-        splits = not isinstance(separator, str) or "\u200b" in separator or "\\u200b" in separator
-        if not splits and has_han(library):
-            log.warning("the papers or notes hold Chinese text, but Material's search `separator` "
-                        f"'{separator}' does not split at U+200B, where it cuts Chinese into "
-                        "words: searching for a Chinese word finds nothing (in mkdocs.yml, "
-                        "set `separator: '[\\s\\u200b\\-]+'` under `- search:`)")  # fmt: skip
 
     def _paper_file(self, config: MkDocsConfig, uri: str, entry: Entry,
                     by_key: dict[str, Entry], index_file: File) -> File:  # fmt: skip

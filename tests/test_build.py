@@ -92,6 +92,27 @@ def test_hidden_bib_fields_stay_off_every_page_and_data_file(tmp_path: Path) -> 
     assert all(value in everything for value in shown.values())
 
 
+def test_note_links_by_file_name_and_images_beside_notes_work(tmp_path: Path) -> None:
+    site = copy_fixture(tmp_path)
+    folder = site / "bib" / "notes" / "sub"
+    (folder / "figures").mkdir(parents=True)
+    (folder / "nonote2022.md").write_text(
+        "See [the Chinese one](2305.12345.md), [its abstract](deepnet.md#abstract) and\n"
+        "[the key][k].\n\n![plot](figures/plot.png)\n\n[k]: zhang2023chinese.md\n",
+        encoding="utf-8")  # fmt: skip
+    (folder / "figures" / "plot.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (folder / "figures" / "paper.pdf").write_bytes(b"%PDF-1.4 private copy")
+    result = build(site, tmp_path / "out", "--strict")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "papers" / "nonote2022" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../zhang2023chinese/">the Chinese one</a>' in html  # by arXiv id
+    assert '<a href="../muller2024-deep-nets/#abstract">its abstract</a>' in html  # by note name
+    assert '<a href="../zhang2023chinese/">the key</a>' in html
+    assert '<img alt="plot" src="../sub/figures/plot.png">' in html
+    assert (tmp_path / "out" / "papers" / "sub" / "figures" / "plot.png").is_file()
+    assert not list((tmp_path / "out").rglob("*.pdf"))  # only images are published
+
+
 def fixture_pages(site: Path, tmp_path: Path) -> list[Path]:
     out = tmp_path / "plain"
     assert build(site, out).returncode == 0

@@ -87,8 +87,60 @@ class PaperPage:
         return self.fill(self.markdown)
 
 
+# A relative link target in Markdown: inline `](target` or a reference `[name]: target`.
+_LINK_TARGET = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s()<>#]+)", re.MULTILINE)
+_NOT_RELATIVE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/|\.\./)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NoteLinks:
+    """Where a note's relative links point once the note is the page `<path>/<slug>.md`.
+
+    Notes link to each other by file name (`2503.09516.md`) or citation key, and to files
+    beside them (`figures/plot.png`); the pages live elsewhere and are named by slug.
+    """
+
+    notes: str  # the notes folder, relative to the site root
+    targets: Mapping[str, str]  # lowercase note file stem, key, slug or arXiv id -> slug
+
+    @classmethod
+    def of(cls, library: Library, notes: str) -> NoteLinks:
+        targets: dict[str, str] = {}
+        for entry in library.entries:
+            targets.setdefault(entry.paper.key.lower(), entry.paper.slug)
+            targets.setdefault(entry.paper.slug, entry.paper.slug)
+        for entry in library.entries:
+            if entry.paper.arxiv:
+                targets.setdefault(entry.paper.arxiv.lower(), entry.paper.slug)
+            if entry.note:
+                targets.setdefault(Path(entry.note.path).stem.lower(), entry.paper.slug)
+        return cls(notes.strip("/"), targets)
+
+    def subfolder(self, note: Note) -> str:
+        """The note's folder inside the notes folder, '' or ending in '/'."""
+        parent = Path(note.path).parent.as_posix()
+        inside = parent[len(self.notes):].strip("/") if parent.startswith(self.notes) else ""
+        return f"{inside}/" if inside else ""
+
+    def rewrite(self, note: Note) -> str:
+        if "](" not in note.body and "]:" not in note.body:
+            return note.body
+        folder = self.subfolder(note)
+
+        def target(match: re.Match[str]) -> str:
+            lead, link = match.groups()
+            if _NOT_RELATIVE.match(link):
+                return match.group()
+            if link.lower().endswith(".md"):
+                slug = self.targets.get(link.rsplit("/", 1)[-1][:-3].lower())
+                return f"{lead}{slug}.md" if slug else match.group()
+            return f"{lead}{folder}{link}"  # a file beside the note, copied to <path>/<folder>
+
+        return _LINK_TARGET.sub(target, note.body)
+
+
 def paper_page(entry: Entry, by_key: Mapping[str, Entry],
-               options: PageOptions = PageOptions()) -> PaperPage:  # fmt: skip
+               options: PageOptions = PageOptions(), links: NoteLinks | None = None) -> PaperPage:  # fmt: skip
     """The whole page: front matter, header, abstract, note, related papers, BibTeX."""
     paper, note = entry.paper, entry.note
     # Themes print these without escaping (Material's <title>, tags and description).
@@ -107,7 +159,8 @@ def paper_page(entry: Entry, by_key: Mapping[str, Entry],
     if paper.abstract:
         parts += ["## Abstract", "", block("abstract", _abstract(paper.abstract, options.math)), ""]
     if note and note.body.strip():
-        parts += ["## Notes", "", note.body.strip(), ""]
+        body = links.rewrite(note) if links else note.body
+        parts += ["## Notes", "", body.strip(), ""]
         if note.uncertain:
             parts += [block("uncertain", uncertain_html(note)), ""]
     related = _related(entry, by_key)

@@ -25,7 +25,7 @@ from .index import (
 )
 from .library import Cache, PapershelfError, load_library
 from .model import Entry, Library, Problem
-from .pages import PageOptions, PaperPage, cite_markdown, library_summary, paper_page
+from .pages import NoteLinks, PageOptions, PaperPage, cite_markdown, library_summary, paper_page
 from .safety import sanitize_html
 
 log = get_plugin_logger("papershelf")
@@ -38,6 +38,8 @@ INDEX_PAGE = """---
 <!-- papershelf-index -->
 """
 _HAN = re.compile("[\u3400-\u9fff]")
+# SVG can carry script, so it is copied only when notes are trusted (`raw_html: allow`).
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
 
 
 def has_han(library: Library) -> bool:
@@ -132,6 +134,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         self.paper_files: dict[str, File] = {}
         self.generated: dict[str, str] = {}  # generated page's src_uri -> citation key
         by_key = library.by_key()
+        self.note_links = NoteLinks.of(library, self.settings.relative(self.settings.notes_dir()))
         for entry in library.entries:
             uri = f"{self.settings.path}/{entry.paper.slug}.md"
             existing = files.get_file_from_path(uri)
@@ -143,6 +146,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             files.append(page_file)
             self.generated[uri] = entry.paper.key
             self.paper_files[entry.paper.key] = page_file
+        self._add_note_images(config, files)
         # Editing a note's text (the usual `serve` rebuild) leaves the index, its data files and
         # the catalogue as they were: they are redone only when what they read changes.
         inputs = (index_inputs(library), self.settings, config.use_directory_urls)
@@ -163,6 +167,19 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             files.append(File.generated(config, f"{self.settings.path}/{name}", content=content))
         return files
 
+    def _add_note_images(self, config: MkDocsConfig, files: Files) -> None:
+        """Images beside the notes go beside the pages, so `![](figures/plot.png)` works.
+        Only images: a notes folder may also hold PDFs and other files not meant for the web."""
+        folder = self.settings.notes_dir()
+        kinds = IMAGE_SUFFIXES | ({".svg"} if self.config.raw_html == "allow" else set())
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            inside = path.relative_to(folder)
+            if path.suffix.lower() not in kinds or any(p.startswith(".") for p in inside.parts):
+                continue
+            uri = f"{self.settings.path}/{inside.as_posix()}"
+            if files.get_file_from_path(uri) is None and path.is_file():
+                files.append(File.generated(config, uri, abs_src_path=str(path)))
+
     def _paper_file(self, config: MkDocsConfig, uri: str, entry: Entry,
                     by_key: dict[str, Entry], index_file: File) -> File:  # fmt: skip
         page_url = File(uri, None, config.site_dir, config.use_directory_urls).url
@@ -181,14 +198,16 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
 
     def _markdown(self, entry: Entry, by_key: dict[str, Entry], options: PageOptions) -> str:
         # Cached papers and notes are the same objects while their inputs are unchanged, so
-        # identity (plus the titles of related papers) tells whether a page must be redone.
+        # identity (plus the titles of related papers and where the note's links point)
+        # tells whether a page must be redone.
         related = tuple((by_key[k].paper.slug, by_key[k].paper.title)
                         for k in (entry.note.related if entry.note else ()) if k in by_key)  # fmt: skip
+        body = self.note_links.rewrite(entry.note) if entry.note else ""
         hit = self.pages.get(entry.paper.key)
         if (hit is None or hit[0][0] is not entry.paper or hit[0][1] is not entry.note
-                or hit[0][2:] != (options, related)):  # fmt: skip
-            hit = ((entry.paper, entry.note, options, related),
-                   paper_page(entry, by_key, options))  # fmt: skip
+                or hit[0][2:] != (options, related, body)):  # fmt: skip
+            hit = ((entry.paper, entry.note, options, related, body),
+                   paper_page(entry, by_key, options, self.note_links))  # fmt: skip
             self.pages[entry.paper.key] = hit
         return hit[1].markdown
 

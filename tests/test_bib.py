@@ -261,3 +261,11 @@ def test_read_bib_never_raises_on_garbage() -> None:
     result = read_bib("@@@ {{{ }}} @article{ , = }\n@misc{x, title = {ok}}", "g.bib")
     assert [e.key for e in result.entries] == ["x"]
     assert "missing-key" in {p.code for p in result.problems}
+
+
+def test_an_entry_wrapped_in_comment_stays_out(load) -> None:
+    library = load("@comment{\n@article{hidden2020, title = {Not Published}, year = {2020}}\n}\n"
+                   "@comment{jabref-meta: databaseType:bibtex;}\n"
+                   "@article{kept, title = {Kept}, year = 2021, month = {Smarch}}\n")
+    assert [e.paper.key for e in library.entries] == ["kept"]
+    assert [(p.line, p.code) for p in library.problems] == [(5, "bad-month")]  # lines still true

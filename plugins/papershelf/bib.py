@@ -49,7 +49,7 @@ def read_bib(text: str, path: str) -> BibFile:
     # bibtexparser does not count a line break after a backslash (`\\` ending an abstract's
     # line), so every later line number would be off by one. `\<space>` means the same in TeX.
     text = text.lstrip("\ufeff").replace("\\\n", "\\ \n")
-    library = _split(text)
+    library = _split(_blank_comments(text))
     out = BibFile([], [])
     strings: dict[str, str] = dict(MONTH_MACROS)
     previous: bp.Block | None = None
@@ -73,6 +73,34 @@ def read_bib(text: str, path: str) -> BibFile:
             out.problems.append(_failed(block, path))
         previous = block
     return out
+
+
+_COMMENT_START = re.compile(r"@\s*comment\s*\{", re.IGNORECASE)
+
+
+def _blank_comments(text: str) -> str:
+    """Blank out `@comment{...}` blocks, keeping line breaks so line numbers hold.
+
+    biber and JabRef skip the whole brace-balanced block, so an entry "commented out" by
+    wrapping it in @comment stays out; bibtexparser would read the entry inside.
+    """
+    if "@" not in text or not _COMMENT_START.search(text):
+        return text
+    out, pos = [], 0
+    for match in _COMMENT_START.finditer(text):
+        if match.start() < pos:
+            continue  # inside a comment already blanked
+        depth, end = 1, match.end()
+        while depth and end < len(text):
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            end += 1
+        if depth:
+            break  # never closed: leave it for the parser to report
+        out.append(text[pos : match.start()])
+        out.append(re.sub(r"[^\n]", " ", text[match.start() : end]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _stray_text(block: bp.ImplicitComment, previous: bp.Block | None, path: str,

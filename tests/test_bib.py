@@ -269,3 +269,10 @@ def test_an_entry_wrapped_in_comment_stays_out(load) -> None:
                    "@article{kept, title = {Kept}, year = 2021, month = {Smarch}}\n")
     assert [e.paper.key for e in library.entries] == ["kept"]
     assert [(p.line, p.code) for p in library.problems] == [(5, "bad-month")]  # lines still true
+
+
+def test_a_commented_out_field_is_one_problem_on_its_line(load) -> None:
+    library = load("@article{a,\n  title = {T},\n  year = 2020,\n  % journal = {J},\n  author = {X, Y}\n}\n")
+    assert [(p.line, p.code) for p in library.problems] == [(4, "comment-in-entry")]
+    assert "field 'journal' was ignored" in library.problems[0].message
+    assert library.entries[0].paper.venue == ""

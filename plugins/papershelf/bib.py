@@ -183,10 +183,14 @@ def _entry(block: bp.Entry, path: str, strings: dict[str, str], out: BibFile) ->
             lines = name.splitlines()
             comment_line = field_line - (len(lines) - 1)
             name = lines[-1].strip()
+            commented = name.startswith("%")  # `% journal = {J},`: the field itself
+            ignored = f"; field '{name.lstrip('% ')[:40]}' was ignored" if commented else ""
             out.problems.append(Problem(
                 path, comment_line, block.key,
-                "`%` comment inside an entry (BibTeX does not treat it as a comment)",
+                f"`%` comment inside an entry (BibTeX does not treat it as a comment){ignored}",
                 "move the comment outside the entry or delete it", "comment-in-entry"))  # fmt: skip
+            if commented:
+                continue
         name = name.strip().lower()
         if not _FIELD_NAME.match(name):
             out.problems.append(Problem(

@@ -111,7 +111,7 @@ def test_the_index_is_redone_only_when_what_it_shows_changes(site: Path, tmp_pat
     assert calls == ["catalogue_json", "index_files", "index_html"]
     catalogue = json.loads((out / "papers.json").read_text(encoding="utf-8"))
     assert {p["key"]: p["status"] for p in catalogue}["Muller2024:Deep/Nets"] == "skimmed"
-    assert ">skimmed<" in (out / "papers" / "index.html").read_text(encoding="utf-8")
+    assert ">Skimmed<" in (out / "papers" / "index.html").read_text(encoding="utf-8")
 
     calls.clear()
     note.write_text(text.split("---\n")[0] + "---\n" + text.split("---\n")[1] + "---\n",

@@ -29,7 +29,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .model import ET_AL, MONTH_NAMES, Entry, Library
-from .notes import STATUSES
+from .notes import STATUS_LABELS, STATUSES
 from .pages import author_list, render
 
 AUTHORS_SHOWN = 6
@@ -39,8 +39,6 @@ BIBTEX_FILE = "index-bibtex.json"
 FORMAT_VERSION = 1
 # Query-string names the built-in filters use; an extra facet may not take one of them.
 RESERVED = ("q", "sort", "year", "month", "tag", "venue", "author", "code", "note", "status")
-STATUS_LABELS = {"to-read": "To read", "reading": "Reading", "read": "Read",
-                 "skimmed": "Skimmed", "none": "No status"}  # fmt: skip
 # Gap-encoded posting lists: a number is written in base 32, most significant digit first;
 # the last digit comes from the first half of the alphabet, the others from the second half.
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
@@ -113,7 +111,7 @@ def _item(entry: Entry, url_for: UrlFor) -> dict[str, Any]:
         "datetime": datetime,
         "venue": paper.venue,
         "tags": entry.tags,
-        "status": note.status if note else "",
+        "status": STATUS_LABELS.get(note.status, note.status) if note else "",
         "summary": note.summary if note else "",
         "links": paper.links.items(),
         "has_note": has_note(entry),

@@ -20,6 +20,8 @@ from .model import Note, Paper, Problem
 from .normalize import damaged_text
 
 STATUSES = ("to-read", "reading", "read", "skimmed")
+STATUS_LABELS = {"to-read": "To read", "reading": "Reading", "read": "Read",
+                 "skimmed": "Skimmed", "none": "No status"}  # fmt: skip
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _KNOWN = {"key", "arxiv", "tags", "status", "rating", "summary", "related", "uncertain",

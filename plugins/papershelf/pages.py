@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 
 from .model import Entry, Library, Note
+from .notes import STATUS_LABELS
 from .safety import attribute_text, plain_title
 
 _MATH = re.compile(r"(\$\$.+?\$\$|\$(?:\\.|[^$\\])+\$)", re.DOTALL)
@@ -181,7 +182,7 @@ def _header(entry: Entry, options: PageOptions) -> str:
     facts = [("Published", paper.date_label), ("Venue", paper.venue),
              ("arXiv", paper.arxiv + paper.arxiv_version)]  # fmt: skip
     if note and note.status:
-        facts.append(("Status", note.status))
+        facts.append(("Status", STATUS_LABELS.get(note.status, note.status)))
     if note and note.rating:
         facts.append(("Rating", "★" * note.rating + "☆" * (5 - note.rating)))
     view = {

@@ -29,7 +29,7 @@ def build(site: Path, out: Path, *args: str, tool: str = "mkdocs") -> subprocess
 def fragment(html: str) -> str:
     """The part of a paper page papershelf writes: header through the BibTeX block."""
     start = html.index('<header class="papershelf-paper"')
-    end = html.index("</div>", html.index('<div class="papershelf-bibtex">')) + len("</div>")
+    end = html.index("</div>", html.index("<div class=\"papershelf-bibtex")) + len("</div>")
     return html[start:end]
 
 

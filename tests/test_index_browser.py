@@ -288,6 +288,27 @@ def test_export_copies_the_shown_papers_as_markdown(browser, example) -> None:
     context.close()
 
 
+def test_a_paper_page_has_one_copy_button_that_covers_no_text(browser, example) -> None:
+    base, papers = example
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
+    page = context.new_page()
+    page.goto(base + papers[0]["url"])
+    box = page.locator(".papershelf-bibtex")
+    copy = box.locator(".papershelf-copy")
+    copy.wait_for()
+    page.wait_for_timeout(300)  # Material adds its own copy buttons after loading
+    assert box.locator("button").count() == 1  # Material's is kept off this block
+    button, code = copy.bounding_box(), box.locator("pre").bounding_box()
+    assert button and code and button["y"] + button["height"] <= code["y"]
+    copy.click()
+    page.wait_for_function("() => document.querySelector('.papershelf-copy').textContent === 'Copied'")
+    assert page.evaluate("() => navigator.clipboard.readText()").startswith("@")
+    page.wait_for_function("() => document.querySelector('.papershelf-copy').textContent === 'Copy'",
+                           timeout=5000)  # fmt: skip
+    context.close()
+
+
 # ---------------------------------------------------------------- accessibility
 def test_every_control_has_a_label_and_the_count_is_announced(page, example) -> None:
     base, _ = example

@@ -961,10 +961,18 @@
     root.querySelectorAll(".papershelf-bibtex").forEach(function (box) {
       if (box.querySelector(".papershelf-copy") || !navigator.clipboard) return;
       var copy = make("button", { type: "button", class: "papershelf-copy md-button" }, "Copy");
+      var reset;
+      function show(label) {
+        copy.textContent = label;
+        clearTimeout(reset);
+        reset = setTimeout(function () { copy.textContent = "Copy"; }, 2000);
+      }
       copy.addEventListener("click", function () {
         var code = box.querySelector("code");
         navigator.clipboard.writeText(code ? code.textContent : "").then(function () {
-          copy.textContent = "Copied";
+          show("Copied");
+        }, function () {
+          show("Copy failed: select the text");
         });
       });
       box.appendChild(copy);

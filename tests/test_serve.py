@@ -81,6 +81,22 @@ def test_dirty_serve_rewrites_only_changed_page_sources(site: Path, tmp_path: Pa
     assert "补充一句。" in page
 
 
+def test_dirty_serve_redoes_a_page_whose_header_alone_changed(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    rebuild(site, out, dirty=True, first=True)
+    bib = site / "bib" / "refs.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("year = {2022}", "year = {2021}"),
+                   encoding="utf-8")
+    note = site / "bib" / "notes" / "zhang2023chinese.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("status: read", "status: skimmed"),
+                    encoding="utf-8")  # fmt: skip
+    rebuild(site, out, dirty=True)
+    html = (out / "papers" / "nonote2022" / "index.html").read_text(encoding="utf-8")
+    assert "year = {2021}" in html and "year = {2022}" not in html  # in the BibTeX block
+    html = (out / "papers" / "zhang2023chinese" / "index.html").read_text(encoding="utf-8")
+    assert "Skimmed" in html
+
+
 def count_index_builds(monkeypatch) -> list[str]:
     calls: list[str] = []
     for name in ("catalogue_json", "index_files", "index_html"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -188,7 +189,11 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         if not self.dirty:
             return File.generated(config, uri, content=markdown,
                                   inclusion=InclusionLevel.NOT_IN_NAV)  # fmt: skip
-        # `serve --dirty` only skips pages whose source file is older than their output.
+        # `serve --dirty` only skips pages whose source file is older than their output. The
+        # header and BibTeX go in after Markdown, so their digest is part of the source too.
+        blocks = self.pages[entry.paper.key][1].blocks
+        digest = hashlib.sha256("\0".join(blocks.values()).encode("utf-8")).hexdigest()[:16]
+        markdown += f"\n<!-- papershelf {digest} -->\n"
         path = Path(config.config_file_path).parent / ".cache" / "papershelf" / uri
         if not path.is_file() or path.read_text(encoding="utf-8") != markdown:
             path.parent.mkdir(parents=True, exist_ok=True)

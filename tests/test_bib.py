@@ -177,7 +177,7 @@ def test_evaluate(raw: str, value: str, missing: list[str]) -> None:
 BROKEN = [
     pytest.param("@article{a, title={A}, year=2020}\n@article{b,\n  title = {Unbalanced {brace,\n"
                  "  year = 2020\n}\n@article{c, title={C}, year=2021}\n",
-                 "malformed-entry", 2, {"a", "c"}, id="unbalanced-brace"),
+                 "malformed-entry", 3, {"a", "c"}, id="unbalanced-brace"),
     pytest.param("@article{a, title={A}, year=2020}\n\n@article{a, title={B}, year=2021}\n",
                  "duplicate-key", 3, {"a"}, id="duplicate-key"),
     pytest.param("@article{a,\n title={A},\n title={B},\n year=2020}\n",
@@ -276,3 +276,14 @@ def test_a_commented_out_field_is_one_problem_on_its_line(load) -> None:
     assert [(p.line, p.code) for p in library.problems] == [(4, "comment-in-entry")]
     assert "field 'journal' was ignored" in library.problems[0].message
     assert library.entries[0].paper.venue == ""
+
+
+def test_a_note_whose_entry_is_broken_points_at_the_entry(load) -> None:
+    library = load("@article{a, title={A}, year=2020}\n@article{b,\n  title = {B},\n  year = 2020\n\n"
+                   "@article{c, title={C}, year=2021}\n", notes={"b.md": "Note on b.\n"})
+    assert [(p.path, p.line, p.code) for p in library.problems] == [
+        ("bib/refs.bib", 2, "malformed-entry"), ("bib/notes/b.md", 1, "orphan-note")]
+    bib, note = library.problems
+    assert "the entry is never closed" in bib.message
+    assert note.message == ("note for entry 'b', which was skipped because it is malformed "
+                            "(bib/refs.bib:2)")

@@ -167,11 +167,56 @@ def _failed(block: bp.ParsingFailedBlock, path: str) -> Problem:
     raw = block.raw or ""
     key_match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s=]+)", raw)
     key = key_match.group(1) if key_match else None
+    unclosed = _unclosed(raw, _line(block)) if key_match else None
+    if unclosed is not None:
+        field, line = unclosed
+        if field:
+            return Problem(path, line, key,
+                           f"malformed entry skipped: the value of field '{field}' is never "
+                           "closed", "add the missing `}` at the end of its value",
+                           "malformed-entry")  # fmt: skip
+        return Problem(path, _line(block), key,
+                       "malformed entry skipped: the entry is never closed",
+                       "add the missing `}` after its last field", "malformed-entry")  # fmt: skip
     first_line = raw.strip().splitlines()[0][:60] if raw.strip() else ""
     return Problem(
         path, _line(block), key,
         f"malformed entry skipped: {' '.join(reason.split())} (starts `{first_line}`)",
         "check the braces, quotes and commas of this entry", "malformed-entry")  # fmt: skip
+
+
+_FIELD_START = re.compile(r"([A-Za-z_][\w\-:.+]*)\s*=\s*\{")
+_NEXT_LINE_FIELD = re.compile(r"[ \t]*[A-Za-z_][\w\-:.+]*[ \t]*=")
+
+
+def _unclosed(raw: str, first_line: int) -> tuple[str, int] | None:
+    """(field, line) whose `{` value is never closed, ("", 0) when only the entry's own brace
+    is missing, None when the braces balance (the entry failed for another reason)."""
+    start = raw.find("{")
+    if start < 0:
+        return None
+    depth, field, field_line, pos = 1, "", 0, start + 1
+    while pos < len(raw):
+        ch = raw[pos]
+        if ch == "\\":
+            pos += 2
+            continue
+        if depth == 1 and ch.isalpha():
+            m = _FIELD_START.match(raw, pos)
+            if m:
+                field, field_line = m.group(1).lower(), first_line + raw.count("\n", 0, pos)
+                depth, pos = 2, m.end()
+                continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return None
+        elif ch == "\n" and depth > 1 and _NEXT_LINE_FIELD.match(raw, pos + 1):
+            return field, field_line  # the next field starts inside this value
+        pos += 1
+    return (field, field_line) if depth > 1 else ("", 0)
 
 
 def _entry(block: bp.Entry, path: str, strings: dict[str, str], out: BibFile) -> RawEntry:

@@ -90,7 +90,7 @@ def load_library(settings: Settings, cache: Cache | None = None) -> Library:
     problems.extend(_duplicate_papers(papers))
     notes = _read_notes(settings, cache, problems)
     matched, note_problems = match_notes(notes, papers)
-    problems.extend(note_problems)
+    problems.extend(_explain_orphans(note_problems, problems))
     known = {p.key for p in papers}
     for key, note in matched.items():
         for other in note.related:
@@ -101,8 +101,28 @@ def load_library(settings: Settings, cache: Cache | None = None) -> Library:
                                         "unknown-related"))  # fmt: skip
     papers.sort(key=lambda p: (-(p.year or 0), -(p.month or 0), p.title.casefold(), p.key))
     entries = tuple(Entry(p, matched.get(p.key)) for p in papers)
-    problems.sort(key=lambda p: (p.path, p.line or 0, p.code))
+    # The bibliography first: a broken entry explains the notes that lost their paper.
+    problems.sort(key=lambda p: (not p.path.endswith(".bib"), p.path, p.line or 0, p.code))
     return Library(entries, tuple(problems))
+
+
+_SKIPPED = ("malformed-entry", "missing-key", "bad-key")
+
+
+def _explain_orphans(note_problems: list[Problem], problems: list[Problem]) -> list[Problem]:
+    """A note whose entry was skipped is not misnamed: point at the entry instead."""
+    skipped = {p.key.lower(): p for p in problems if p.code in _SKIPPED and p.key}
+    out = []
+    for problem in note_problems:
+        cause = skipped.get(Path(problem.path).stem.lower()) if problem.code == "orphan-note" else None
+        if cause is not None:
+            where = f"{cause.path}:{cause.line}" if cause.line else cause.path
+            problem = Problem(problem.path, problem.line, cause.key,
+                              f"note for entry '{cause.key}', which was skipped because it "
+                              f"is malformed ({where})",
+                              "fix that entry and the note is shown again", "orphan-note")  # fmt: skip
+        out.append(problem)
+    return out
 
 
 def _read_bibs(settings: Settings, cache: Cache, problems: list[Problem]) -> list[RawEntry]:

@@ -168,6 +168,8 @@ def test_export_round_trip(tmp_path: Path, imported: Path, monkeypatch) -> None:
     assert listing.problems == []
     assert sorted(p.anchor for p in listing.papers) == sorted(seed_anchors)
     assert "```" not in text and "è®º" not in text and "论文解读" in text
+    assert "]()" not in text and "http://" not in text  # no empty links, arXiv over https
+    assert "[[Code/Page](https://github.com/dongguanting/Tool-Star)]" in text
     site = new_site(tmp_path / "again")
     assert run(site, "import", str(exported), "--metadata", str(META), monkeypatch=monkeypatch) == 0
     first, second = load_library(Settings(root=imported)), load_library(Settings(root=site))

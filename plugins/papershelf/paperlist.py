@@ -18,8 +18,9 @@ from .model import Library, Problem
 
 _HEADER = re.compile(r"^# Paper List from BIB File\b")
 _ITEM = re.compile(r"^- \[(\d{2})/(\d{2})\] \*\*(.+?)\*\*\s*$")
-_LINKS = re.compile(r"^\[\[Paper\]\((?P<paper>[^)]*)\)\]\s*\[\[Code/Page\]\((?P<code>[^)]*)\)\]"
-                    r"\s*\[\[TLDR/Notes\]\(#(?P<anchor>[^)]*)\)\]\s*$")  # fmt: skip
+# The older tool always wrote all three links, empty or not; `export` leaves out empty ones.
+_LINKS = re.compile(r"^(?:\[\[Paper\]\((?P<paper>[^)]*)\)\]\s*)?(?:\[\[Code/Page\]\((?P<code>[^)]*)\)\]\s*)?"
+                    r"\[\[TLDR/Notes\]\(#(?P<anchor>[^)]*)\)\]\s*$")  # fmt: skip
 _ARXIV = re.compile(r"arxiv\.org/(?:pdf|abs)/(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?",
                     re.IGNORECASE)  # fmt: skip
 _FENCE = "```"
@@ -93,12 +94,12 @@ def _parse_items(lines: list[str], path: str, result: PaperList) -> dict[str, Li
                                            "[[Paper](...)] [[Code/Page](...)] [[TLDR/Notes](#...)] line",
                                            "restore the links line under the item", "bad-item"))  # fmt: skip
             continue
-        arxiv = _ARXIV.search(links.group("paper"))
+        arxiv = _ARXIV.search(links.group("paper") or "")
         paper = ListedPaper(
             line=i + 1, title=m.group(3).strip(), year=2000 + int(m.group(1)),
-            month=int(m.group(2)), paper_url=links.group("paper").strip(),
+            month=int(m.group(2)), paper_url=(links.group("paper") or "").strip(),
             arxiv=arxiv.group(1) if arxiv else "", version=(arxiv.group(2) or "") if arxiv else "",
-            code=clean_link(links.group("code")), anchor=links.group("anchor").strip(),
+            code=clean_link(links.group("code") or ""), anchor=links.group("anchor").strip(),
         )  # fmt: skip
         if not 1 <= paper.month <= 12:
             result.problems.append(Problem(path, i + 1, None, f"month {paper.month} in "
@@ -167,11 +168,11 @@ def export_markdown(library: Library, name: str) -> str:
         paper, note = entry.paper, entry.note
         date = f"{(paper.year or 0) % 100:02d}/{paper.month or 0:02d}"
         anchor = anchor_for(paper.title)
-        pdf = (f"http://arxiv.org/pdf/{paper.arxiv}{paper.arxiv_version}" if paper.arxiv
+        pdf = (f"https://arxiv.org/pdf/{paper.arxiv}{paper.arxiv_version}" if paper.arxiv
                else paper.links.pdf or paper.links.doi or paper.links.project)  # fmt: skip
         code = paper.links.code or paper.links.project
-        items.append(f"- [{date}] **{paper.title}**  \n[[Paper]({pdf})] [[Code/Page]({code})] "
-                     f"[[TLDR/Notes](#{anchor})]\n")  # fmt: skip
+        links = [f"[[{label}]({url})]" for label, url in (("Paper", pdf), ("Code/Page", code)) if url]
+        items.append(f"- [{date}] **{paper.title}**  \n{' '.join(links)} [[TLDR/Notes](#{anchor})]\n")
         sections.append(f"## {anchor}\n### Abstract\n{paper.abstract}")
         if note and note.body.strip():
             body = note.body.strip()

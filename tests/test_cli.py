@@ -213,6 +213,15 @@ def test_check_reports_a_search_separator_that_hides_chinese_words(tmp_path: Pat
     assert run(site, "check", monkeypatch=monkeypatch) == 0
 
 
+def test_the_config_file_may_follow_the_command(tmp_path: Path, monkeypatch, capsys) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    monkeypatch.chdir(tmp_path)  # no mkdocs.yml here
+    assert main(["check", "-f", str(site / "mkdocs.yml")]) == 0
+    assert main(["-f", str(site / "mkdocs.yml"), "check"]) == 0
+    assert capsys.readouterr().err.splitlines() == ["3 papers, 2 notes, 0 problems"] * 2
+
+
 def test_check_without_config_says_what_to_do(tmp_path: Path, monkeypatch, capsys) -> None:
     assert run(tmp_path, "check", monkeypatch=monkeypatch) == 2
     assert "run papershelf from your site's root" in capsys.readouterr().err

@@ -73,9 +73,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem)
         notes = sum(1 for e in library.entries if e.note)
-        summary = f"{len(library.entries)} papers, {notes} notes, {len(problems)} problems"
+        summary = (f"{_count(len(library.entries), 'paper')}, {_count(notes, 'note')}, "
+                   f"{_count(len(problems), 'problem')}")
         print(summary, file=sys.stderr)
     return 1 if problems else 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _site_problems(config_file: str, library: Library) -> list[Problem]:
@@ -130,18 +135,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-f", "--config-file", default="mkdocs.yml",
                         help="the site's mkdocs.yml (default: ./mkdocs.yml)")  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True)
+    # `-f` also after the command (`papershelf check -f site/mkdocs.yml`); SUPPRESS keeps an
+    # absent one from overriding the one given before it.
+    site = argparse.ArgumentParser(add_help=False)
+    site.add_argument("-f", "--config-file", default=argparse.SUPPRESS,
+                      help="the site's mkdocs.yml (default: ./mkdocs.yml)")  # fmt: skip
 
-    check = commands.add_parser("check", help="validate the bibliography and notes")
+    check = commands.add_parser("check", help="validate the bibliography and notes", parents=[site])
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.set_defaults(run=cmd_check)
 
-    export = commands.add_parser("export", help="write the list in another format")
+    export = commands.add_parser("export", help="write the list in another format", parents=[site])
     export.add_argument("format", choices=["markdown"],
                         help="markdown: the 'Paper List' format, for a GitHub README")  # fmt: skip
     export.add_argument("-o", "--output", help="write to this file instead of standard output")
     export.set_defaults(run=cmd_export)
 
-    imp = commands.add_parser("import", help="bring in a 'Paper List' Markdown file")
+    imp = commands.add_parser("import", help="bring in a 'Paper List' Markdown file", parents=[site])
     imp.add_argument("path", help="the Markdown file to import")
     imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     imp.add_argument("--metadata", help="JSON list of {arxiv_id, authors, venue, ...} to merge in")

@@ -238,6 +238,21 @@ def test_back_and_forward_restore_views(page, example) -> None:
     assert facet_box(page, "code", "yes").is_checked()
 
 
+def test_typing_is_one_step_back(page, example) -> None:
+    base, papers = example
+    open_index(page, base)
+    facet_box(page, "venue", "NeurIPS 2025").check()
+    page.wait_for_function("() => location.search === '?venue=NeurIPS%202025'")
+    page.fill("[data-papershelf-query]", "rea")
+    page.wait_for_function("() => location.search.includes('q=rea')")
+    page.type("[data-papershelf-query]", "soning", delay=30)
+    page.wait_for_function("() => location.search.includes('q=reasoning')")
+    page.go_back()  # to the view before typing, not past it
+    page.wait_for_function("() => location.search === '?venue=NeurIPS%202025'")
+    wait_shown(page, keys(papers, lambda p: p["venue"] == "NeurIPS 2025"))
+    assert page.input_value("[data-papershelf-query]") == ""
+
+
 @pytest.mark.parametrize("query", [
     "?tag=No+such+tag&bogus=1&sort=sideways",
     "?q=%E0%A4%A&year=%ZZ",
@@ -255,6 +270,17 @@ def test_bad_query_strings_are_ignored_and_cleaned(page, example, query: str) ->
         wait_shown(page, keys(papers))
         page.wait_for_function("() => location.search === ''")
         assert count_text(page) == f"{len(papers)} papers"
+
+
+def test_a_documented_value_no_paper_has_shows_no_papers(page, example) -> None:
+    base, papers = example
+    assert all(p["has_note"] for p in papers)  # so `note=no` matches nothing here
+    open_index(page, base, "?note=no")
+    wait_shown(page, [])
+    assert count_text(page) == f"Showing 0 of {len(papers)} papers"
+    assert page.evaluate("() => location.search") == "?note=no"  # kept, not widened to all
+    assert page.locator('.papershelf-chip[data-papershelf-value="no"]').text_content() == "No note ✕"
+    assert facet_box(page, "note", "no").is_checked()  # shown, so it can be unchecked
 
 
 # ---------------------------------------------------------------- export

@@ -223,10 +223,9 @@ def _facet(name: str, label: str, per_paper: list[list[str]], *, order: list[str
         ids = {folded: i for i, (folded, _) in enumerate(ranked)}
         key: Callable[[str], str] = str.casefold
     else:
-        present = {v for values in per_paper for v in values}
-        keep = [i for i, v in enumerate(order) if v in present]
-        table = [order[i] for i in keep]
-        labels = [labels[i] for i in keep] if labels else None
+        # Every value of a fixed set, present or not, so a shared `?note=no` still means
+        # "no paper" rather than being dropped (which would widen the view to everything).
+        table = list(order)
         ids = {v: i for i, v in enumerate(table)}
         key = str
     facet: dict[str, Any] = {"name": name, "label": label,

@@ -533,7 +533,7 @@
       loadAbstracts(ctrl);
       if (!ctrl.frame) ctrl.frame = requestAnimationFrame(function () { ctrl.frame = 0; render(ctrl); });
       clearTimeout(ctrl.typing);
-      ctrl.typing = setTimeout(function () { ctrl.typing = 0; commit(ctrl, false); }, 400);
+      ctrl.typing = setTimeout(function () { ctrl.typing = 0; commitTyped(ctrl); }, 400);
     });
     ctrl.input.addEventListener("keydown", function (event) {
       if (event.key === "Enter") flushTyping(ctrl);
@@ -561,7 +561,13 @@
     if (!ctrl.typing) return;
     clearTimeout(ctrl.typing);
     ctrl.typing = 0;
-    commit(ctrl, false);
+    commitTyped(ctrl);
+  }
+
+  /** Typing gets one history entry of its own, kept up to date while the typing goes on, so
+      Back returns to the view before it. */
+  function commitTyped(ctrl) {
+    if (commit(ctrl, !ctrl.typedEntry)) ctrl.typedEntry = true;
   }
 
   /** A discrete change (facet, sort, clear): one history entry, written after the next
@@ -574,7 +580,7 @@
     render(ctrl);
     if (ctrl.pushing) return;
     ctrl.pushing = true;
-    afterPaint(function () { ctrl.pushing = false; commit(ctrl, true); });
+    afterPaint(function () { ctrl.pushing = false; ctrl.typedEntry = false; commit(ctrl, true); });
   }
 
   function afterPaint(task) {
@@ -592,13 +598,15 @@
     });
   }
 
-  /** Mirror the state to the query string: a new history entry, or the current one. */
+  /** Mirror the state to the query string: a new history entry, or the current one.
+      Whether the address changed. */
   function commit(ctrl, push) {
     var search = serializeState(ctrl.state, facetNames(ctrl));
-    if (search === location.search) return;
+    if (search === location.search) return false;
     var target = location.pathname + search + location.hash;
     if (push) history.pushState(null, "", target);
     else history.replaceState(history.state, "", target);
+    return true;
   }
 
   /** Adopt the view the URL describes (on load and on back/forward), cleaning the URL. */
@@ -609,6 +617,7 @@
       return facet ? facetValue(facet, value) : null;
     });
     ctrl.state = read.state;
+    ctrl.typedEntry = false;
     syncControls(ctrl);
     if (ctrl.state.q) loadAbstracts(ctrl);
     render(ctrl);
@@ -773,7 +782,7 @@
   function renderFacet(ctrl, f) {
     var facet = ctrl.model.facets[f], ui = ctrl.facetUI[f], counts = ctrl.result.counts[f];
     var chosen = ctrl.selected[f];
-    ui.box.hidden = facet.values.length < 2 && !chosen;
+    ui.box.hidden = populated(facet) < 2 && !chosen;
     if (ui.box.hidden) return;
     var filter = ui.find ? fold(ui.find.value.trim()) : "";
     var expanded = !!ctrl.expanded[facet.name];
@@ -793,6 +802,15 @@
     ui.more.hidden = !(pick.more > 0 || expanded);
     ui.more.textContent = expanded ? "Show fewer" : "Show more (" + pick.more + ")";
     ui.more.setAttribute("aria-expanded", String(expanded));
+  }
+
+  /** How many of a facet's values some paper has (a fixed set also lists absent ones). */
+  function populated(facet) {
+    if (facet.populated === undefined) {
+      facet.populated = 0;
+      for (var v = 0; v < facet.total.length; v++) if (facet.total[v]) facet.populated++;
+    }
+    return facet.populated;
   }
 
   /** Make `list`'s children `nodes`, moving as few as possible: a moved element loses focus. */

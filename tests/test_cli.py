@@ -101,6 +101,20 @@ def test_paper_page_shows_each_uncertain_passage_in_its_context(imported: Path) 
         assert shown in html, span
 
 
+def test_a_passage_corrected_by_hand_leaves_the_review_list() -> None:
+    from papershelf.model import Note
+
+    spans = ({"line": 3, "column": 5, "text": "与", "alternatives": ["不"]},
+             {"line": 4, "column": 3, "text": "中", "alternatives": ["不"]})
+    note = Note("bib/notes/x.md", "提升效率与精度\n在训练中学习\n", body_line=3, uncertain=spans)
+    assert "2 passages may be wrong" in uncertain_html(note)
+    edited = Note(note.path, "提升效率和精度\n在训练中学习\n", body_line=3, uncertain=spans)
+    html = uncertain_html(edited)
+    assert "1 passage may be wrong" in html and "<mark>中</mark>" in html and "与" not in html
+    assert uncertain_html(Note(note.path, "提升效率和精度\n在训练里学习\n", body_line=3,
+                               uncertain=spans)) == ""
+
+
 def test_second_import_changes_nothing(imported: Path, monkeypatch, capsys) -> None:
     before = snapshot(imported)
     assert run(imported, "import", str(SEED), "--metadata", str(META), monkeypatch=monkeypatch) == 0

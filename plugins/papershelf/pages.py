@@ -162,8 +162,9 @@ def paper_page(entry: Entry, by_key: Mapping[str, Entry],
     if note and note.body.strip():
         body = links.rewrite(note) if links else note.body
         parts += ["## Notes", "", body.strip(), ""]
-        if note.uncertain:
-            parts += [block("uncertain", uncertain_html(note)), ""]
+        review = uncertain_html(note) if note.uncertain else ""
+        if review:
+            parts += [block("uncertain", review), ""]
     related = _related(entry, by_key)
     if related:
         parts += ["## Related papers", "", related, ""]
@@ -202,6 +203,8 @@ CONTEXT = 8  # characters shown on each side of an uncertain passage
 
 
 def uncertain_html(note: Note) -> str:
+    """The passages the repair was unsure of, in context; "" when none is left. A passage
+    whose text is no longer on its line was corrected by hand and is not listed."""
     lines = note.body.split("\n")
     seen: dict[tuple[Any, str], int] = {}
     spans = []
@@ -209,19 +212,23 @@ def uncertain_html(note: Note) -> str:
         line, text = span.get("line", "?"), str(span.get("text", ""))
         # The n-th span of one text on one line is its n-th occurrence there.
         nth = seen[line, text] = seen.get((line, text), -1) + 1
-        before, after = _context(lines, line, note.body_line, text, span.get("column"), nth)
+        found = _context(lines, line, note.body_line, text, span.get("column"), nth)
+        if found is None:
+            continue
+        before, after = found
         spans.append({"line": line, "text": text, "before": before, "after": after,
                       "alternatives": [str(a) for a in span.get("alternatives", []) or []]})
-    return render("uncertain.html", spans=spans).strip()
+    return render("uncertain.html", spans=spans).strip() if spans else ""
 
 
 def _context(lines: list[str], line: Any, body_line: int, text: str, column: Any,
-             nth: int) -> tuple[str, str]:  # fmt: skip
+             nth: int) -> tuple[str, str] | None:  # fmt: skip
     """The text around an uncertain passage: at `column` of note-file line `line` if it is
-    there (the line may have been edited since), else the `nth` occurrence on that line."""
+    there (the line may have been edited since), else the `nth` occurrence on that line;
+    None when it is not on the line any more."""
     index = line - body_line if isinstance(line, int) else -1
     if not (0 <= index < len(lines)) or not text:
-        return "", ""
+        return None
     row, at = lines[index], -1
     if isinstance(column, int) and row[column - 1:column - 1 + len(text)] == text:
         at = column - 1
@@ -229,7 +236,7 @@ def _context(lines: list[str], line: Any, body_line: int, text: str, column: Any
         for _ in range(nth + 1):
             at = row.find(text, at + 1)
             if at < 0:
-                return "", ""
+                return None
     start, end = max(0, at - CONTEXT), at + len(text) + CONTEXT
     return (("…" if start else "") + row[start:at].lstrip(),
             row[at + len(text):end].rstrip() + ("…" if end < len(row) else ""))

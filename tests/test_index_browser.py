@@ -141,6 +141,14 @@ def test_typing_filters_title_authors_venue_tags_and_abstract(page, example) -> 
     assert query_of(page, [("q", "Reinforcement Jiawei")]) == [("q", "Reinforcement Jiawei")]
 
 
+def test_a_citation_key_or_arxiv_id_finds_its_paper(page, example) -> None:
+    base, papers = example
+    paper = next(p for p in papers if p["arxiv"] and p["arxiv"] not in p["key"])
+    for query in (paper["arxiv"], paper["key"].upper()):
+        open_index(page, base, "?q=" + quote(query))
+        wait_shown(page, [paper["key"]])
+
+
 def test_facets_or_within_and_across_with_counts(page, example) -> None:
     base, papers = example
     open_index(page, base)

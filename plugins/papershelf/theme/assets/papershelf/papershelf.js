@@ -390,20 +390,27 @@
   /** Titles, links and searchable text of the items, read from the page when first needed
       (the first focus of the filter box, a title sort, an export): at 10,000 papers reading
       them costs ~100 ms that the page's start-up need not pay. */
+  var ARXIV_LINK = /arxiv\.org\/abs\/([\w.\-\/]+?)(?:v\d+)?$/;  // the first link, when there is one
+
   function readText(ctrl) {
     if (ctrl.hay) return;
     var model = ctrl.model, textFacets = model.facets.filter(function (f) { return f.text; });
     ctrl.titles = [];
     ctrl.links = [];
     ctrl.hay = ctrl.items.map(function (li, i) {
-      var title = "", href = "", summary = "";
+      var title = "", href = "", summary = "", ids = li.getAttribute("data-papershelf-key") || "";
       for (var child = li.firstElementChild; child; child = child.nextElementSibling) {
         if (child.classList.contains("papershelf-item-title")) { title = child.textContent; href = child.href; }
         if (child.classList.contains("papershelf-item-summary")) summary = child.textContent;
+        if (child.classList.contains("papershelf-item-links")) {
+          var arxiv = child.firstElementChild && ARXIV_LINK.exec(child.firstElementChild.getAttribute("href"));
+          if (arxiv) ids += " " + arxiv[1];
+        }
       }
       ctrl.titles.push(title);
       ctrl.links.push(href);
-      var parts = [fold(title), summary ? fold(summary) : ""];
+      // The citation key and arXiv id are findable too (`li2025start`, `2503.04625`).
+      var parts = [fold(title), summary ? fold(summary) : "", fold(ids)];
       textFacets.forEach(function (f) {
         var folded = foldedLabels(f);
         for (var k = f.start[i]; k < f.start[i + 1]; k++) parts.push(folded[f.ids[k]]);

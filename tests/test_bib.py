@@ -179,7 +179,7 @@ BROKEN = [
                  "  year = 2020\n}\n@article{c, title={C}, year=2021}\n",
                  "malformed-entry", 3, {"a", "c"}, id="unbalanced-brace"),
     pytest.param("@article{a, title={A}, year=2020}\n\n@article{a, title={B}, year=2021}\n",
-                 "duplicate-key", 3, {"a"}, id="duplicate-key"),
+                 "duplicate-key", 3, {"a", "a-2"}, id="duplicate-key"),
     pytest.param("@article{a,\n title={A},\n title={B},\n year=2020}\n",
                  "duplicate-field", 1, {"a"}, id="duplicate-field"),
     pytest.param("@article{a,\n title={A},\n year={2020},\n month = {Smarch}\n}\n",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import bibtexparser
 from bibtexparser import model as bp
@@ -65,10 +65,7 @@ def read_bib(text: str, path: str) -> BibFile:
         elif isinstance(block, bp.DuplicateFieldKeyBlock):
             _duplicate_fields(block, path, strings, out)
         elif isinstance(block, bp.DuplicateBlockKeyBlock):
-            out.problems.append(Problem(
-                path, _line(block), block.key,
-                "duplicate citation key; this second entry was skipped",
-                "rename one of the two entries", "duplicate-key"))  # fmt: skip
+            _duplicate_entry(block, path, strings, out)
         elif isinstance(block, bp.ParsingFailedBlock):
             out.problems.append(_failed(block, path))
         previous = block
@@ -101,6 +98,42 @@ def _blank_comments(text: str) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _duplicate_entry(block: bp.DuplicateBlockKeyBlock, path: str, strings: dict[str, str],
+                     out: BibFile) -> None:  # fmt: skip
+    entry = block.ignore_error_block
+    first = next((e for e in out.entries if e.key == block.key), None)
+    if not isinstance(entry, bp.Entry) or first is None:
+        out.problems.append(Problem(
+            path, _line(block), block.key, "duplicate citation key; this second entry was skipped",
+            "rename one of the two entries", "duplicate-key"))  # fmt: skip
+        return
+    raw = _entry(entry, path, strings, out)
+    kept = keep_duplicate(raw, first, {e.key for e in out.entries}, out.problems)
+    if kept is not None:
+        out.entries.append(kept)
+
+
+def keep_duplicate(raw: RawEntry, first: RawEntry, taken: set[str],
+                   problems: list[Problem]) -> RawEntry | None:  # fmt: skip
+    """A second entry with a key already used: the same entry again is dropped; another
+    paper is kept under `key-2` (reported), so no paper is lost to a key clash."""
+    where = f"{first.path}:{first.line}"
+    if (raw.entry_type, raw.fields) == (first.entry_type, first.fields):
+        problems.append(Problem(raw.path, raw.line, raw.key,
+                                f"the same entry again (first at {where}); this copy was skipped",
+                                "delete one of the two copies", "duplicate-entry"))  # fmt: skip
+        return None
+    n = 2
+    while f"{raw.key}-{n}" in taken:
+        n += 1
+    new_key = f"{raw.key}-{n}"
+    problems.append(Problem(raw.path, raw.line, raw.key,
+                            f"duplicate citation key (first at {where}); this entry is shown "
+                            f"as '{new_key}' until one of them is renamed",
+                            "give each entry its own key", "duplicate-key"))  # fmt: skip
+    return replace(raw, key=new_key)
 
 
 def _stray_text(block: bp.ImplicitComment, previous: bp.Block | None, path: str,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .bib import BibFile, RawEntry, read_bib
+from .bib import BibFile, RawEntry, keep_duplicate, read_bib
 from .model import Entry, Library, Note, Paper, Problem
 from .normalize import PUBLIC_FIELDS, normalize
 from .notes import NoteFile, match_notes, read_note
@@ -142,11 +142,9 @@ def _read_bibs(settings: Settings, cache: Cache, problems: list[Problem]) -> lis
         problems.extend(parsed.problems)
         for raw in parsed.entries:
             if raw.key in entries:
-                first = entries[raw.key]
-                problems.append(Problem(raw.path, raw.line, raw.key,
-                                        f"duplicate citation key (first defined at "
-                                        f"{first.path}:{first.line}); this entry was skipped",
-                                        "rename one of the two entries", "duplicate-key"))  # fmt: skip
+                kept = keep_duplicate(raw, entries[raw.key], set(entries), problems)
+                if kept is not None:
+                    entries[kept.key] = kept
             else:
                 entries[raw.key] = raw
     return list(entries.values())

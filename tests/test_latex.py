@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from papershelf.latex import decode, strip_braces
+from papershelf.latex import decode, strip_braces, unescape_markup
 
 
 @pytest.mark.parametrize(
@@ -62,3 +62,22 @@ def test_decode_keeps_paragraphs() -> None:
 )
 def test_strip_braces(source: str, expected: str) -> None:
     assert strip_braces(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(r"we propose \textbackslash{}textbf\{WebThinker\}, an agent",
+                     "we propose WebThinker, an agent", id="zotero-escaped-textbf"),
+        pytest.param(r"up to 20\textbackslash{}\% better", "up to 20% better", id="escaped-percent"),
+        pytest.param(r"(\textbackslash{}ie, thinking) and \textbackslash{}etc.",
+                     "(i.e., thinking) and etc.", id="latin"),
+        pytest.param(r"introduce \textbackslash{}textbf\{\textbackslash{}name\}, a",
+                     r"introduce \name, a", id="own-macro-stays"),
+        pytest.param(r"see \textbackslash{}href\{https://x.org\}\{our site\}", "see our site",
+                     id="href"),
+        pytest.param(r"a \$O(n)\$ bound", "a $O(n)$ bound", id="math-untouched"),
+    ],
+)
+def test_markup_escaped_by_the_exporter_is_resolved(source: str, expected: str) -> None:
+    assert unescape_markup(decode(source)) == expected

@@ -125,6 +125,25 @@ def decode(text: str, *, keep_paragraphs: bool = False) -> str:
     return printable(" ".join(text.split()))
 
 
+# LaTeX that was text to the exporter: Zotero escapes the markup of arXiv abstracts
+# (`\textbackslash{}textbf\{X\}`), so after decoding it reads `\textbf{X}`.
+_ESCAPED_MARKUP = re.compile(
+    r"\\(?:textbf|textit|emph|texttt|textsc|underline|mbox|url)\{([^{}]*)\}"
+    r"|\\href\{[^{}\s]*\}\{([^{}\\]*)\}"
+    r"|\\([%&$#_])"
+    r"|\\(etc|ie|eg|vs|etal)\b\.?")  # fmt: skip
+_LATIN = {"etc": "etc.", "ie": "i.e.", "eg": "e.g.", "vs": "vs.", "etal": "et al."}
+
+
+def unescape_markup(text: str) -> str:
+    r"""Resolve LaTeX markup that survives decoding as text (`\textbf{X}` -> X, `\%` -> %,
+    `\ie` -> i.e.). A command it does not know, such as a paper's own `\name`, stays."""
+    if "\\" not in text:
+        return text
+    return _ESCAPED_MARKUP.sub(lambda m: m.group(1) if m.group(1) is not None else (
+        m.group(2) if m.group(2) is not None else m.group(3) or _LATIN[m.group(4)]), text)
+
+
 # Control characters mean nothing in display text, and YAML (the pages' front matter) rejects
 # most of them, so one stray byte would cost a page its title and metadata.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")

@@ -69,7 +69,7 @@ def normalize(raw: RawEntry, slug: str, public_fields: Iterable[str] = PUBLIC_FI
         month=month,
         venue=_venue(raw, arxiv),
         tags=split_keywords(f.get("keywords", "")),
-        abstract=latex.decode(f.get("abstract", ""), keep_paragraphs=True),
+        abstract=latex.unescape_markup(latex.decode(f.get("abstract", ""), keep_paragraphs=True)),
         arxiv=arxiv,
         arxiv_version=version,
         doi=doi,

@@ -90,6 +90,8 @@ class PaperPage:
 
 # A relative link target in Markdown: inline `](target` or a reference `[name]: target`.
 _LINK_TARGET = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s()<>#]+)", re.MULTILINE)
+# Images beside the notes are published beside the pages (SVG only when notes are trusted).
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
 _NOT_RELATIVE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/|\.\./)", re.IGNORECASE)
 
 
@@ -135,7 +137,9 @@ class NoteLinks:
             if link.lower().endswith(".md"):
                 slug = self.targets.get(link.rsplit("/", 1)[-1][:-3].lower())
                 return f"{lead}{slug}.md" if slug else match.group()
-            return f"{lead}{folder}{link}"  # a file beside the note, copied to <path>/<folder>
+            if link.lower().endswith(IMAGE_SUFFIXES):  # beside the note, copied to <path>/<folder>
+                return f"{lead}{folder}{link}"
+            return match.group()
 
         return _LINK_TARGET.sub(target, note.body)
 

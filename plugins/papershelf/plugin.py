@@ -26,7 +26,15 @@ from .index import (
 )
 from .library import Cache, PapershelfError, load_library
 from .model import Entry, Library, Problem
-from .pages import NoteLinks, PageOptions, PaperPage, cite_markdown, library_summary, paper_page
+from .pages import (
+    IMAGE_SUFFIXES,
+    NoteLinks,
+    PageOptions,
+    PaperPage,
+    cite_markdown,
+    library_summary,
+    paper_page,
+)
 from .safety import sanitize_html
 
 log = get_plugin_logger("papershelf")
@@ -39,8 +47,6 @@ INDEX_PAGE = """---
 <!-- papershelf-index -->
 """
 _HAN = re.compile("[\u3400-\u9fff]")
-# SVG can carry script, so it is copied only when notes are trusted (`raw_html: allow`).
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
 
 
 def has_han(library: Library) -> bool:
@@ -172,7 +178,8 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         """Images beside the notes go beside the pages, so `![](figures/plot.png)` works.
         Only images: a notes folder may also hold PDFs and other files not meant for the web."""
         folder = self.settings.notes_dir()
-        kinds = IMAGE_SUFFIXES | ({".svg"} if self.config.raw_html == "allow" else set())
+        # SVG can carry script, so it is copied only when notes are trusted (`raw_html: allow`).
+        kinds = {s for s in IMAGE_SUFFIXES if s != ".svg" or self.config.raw_html == "allow"}
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             inside = path.relative_to(folder)
             if path.suffix.lower() not in kinds or any(p.startswith(".") for p in inside.parts):

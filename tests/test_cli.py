@@ -115,6 +115,22 @@ def test_a_passage_corrected_by_hand_leaves_the_review_list() -> None:
                                uncertain=spans)) == ""
 
 
+def test_uncertain_passages_are_marked_where_they_stand() -> None:
+    from papershelf.model import Note
+    from papershelf.pages import mark_uncertain
+
+    body = "### 效率与精度\n提升效率与精度\n`与` 和 [与](https://x.org/与)\n```\n与\n```\n"
+    spans = tuple({"line": 3 + i, "column": c, "text": "与", "alternatives": ["中", "不"]}
+                  for i, c in ((0, 7), (1, 5), (2, 2), (2, 8), (2, 25), (4, 1)))
+    marked = mark_uncertain(Note("bib/notes/x.md", body, body_line=3, uncertain=spans))
+    assert marked.splitlines() == [
+        "### 效率与精度",  # headings keep plain text (their anchors and the table of contents)
+        '提升效率<mark class="papershelf-unsure" title="or 中, 不">与</mark>精度',
+        '`与` 和 [<mark class="papershelf-unsure" title="or 中, 不">与</mark>](https://x.org/与)',
+        "```", "与", "```",  # code is left alone
+    ]
+
+
 def test_second_import_changes_nothing(imported: Path, monkeypatch, capsys) -> None:
     before = snapshot(imported)
     assert run(imported, "import", str(SEED), "--metadata", str(META), monkeypatch=monkeypatch) == 0

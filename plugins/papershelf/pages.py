@@ -10,7 +10,7 @@ import html
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -164,7 +164,8 @@ def paper_page(entry: Entry, by_key: Mapping[str, Entry],
     if paper.abstract:
         parts += ["## Abstract", "", block("abstract", _abstract(paper.abstract, options.math)), ""]
     if note and note.body.strip():
-        body = links.rewrite(note) if links else note.body
+        body = mark_uncertain(note)
+        body = links.rewrite(replace(note, body=body)) if links else body
         parts += ["## Notes", "", body.strip(), ""]
         review = uncertain_html(note) if note.uncertain else ""
         if review:
@@ -204,6 +205,42 @@ def _header(entry: Entry, options: PageOptions) -> str:
 
 
 CONTEXT = 8  # characters shown on each side of an uncertain passage
+
+
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_NO_MARKUP = re.compile(r"`[^`]*`|\]\([^)]*\)|<[^>]*>|https?://\S+")  # code, link targets, tags
+
+
+def mark_uncertain(note: Note) -> str:
+    """The note body with each passage the repair was unsure of highlighted where it stands
+    (`<mark>` with the alternatives as its tooltip), so a reader sees what to check. Passages
+    in headings, code or link targets, or no longer at their place, are left as they are."""
+    if not note.uncertain:
+        return note.body
+    lines = note.body.split("\n")
+    by_line: dict[int, list[tuple[int, str, list[str]]]] = {}
+    for span in note.uncertain:
+        line, column, text = span.get("line"), span.get("column"), str(span.get("text", ""))
+        if isinstance(line, int) and isinstance(column, int) and text:
+            alternatives = [str(a) for a in span.get("alternatives", []) or []]
+            by_line.setdefault(line - note.body_line, []).append((column - 1, text, alternatives))
+    fenced = False
+    for index, row in enumerate(lines):
+        if _FENCE.match(row):
+            fenced = not fenced
+            continue
+        spans = by_line.get(index)
+        if fenced or not spans or row.lstrip().startswith("#"):
+            continue
+        protected = [m.span() for m in _NO_MARKUP.finditer(row)]
+        for at, text, alternatives in sorted(spans, reverse=True):
+            if row[at : at + len(text)] != text or any(a <= at < b for a, b in protected):
+                continue
+            hint = html.escape(f"or {', '.join(alternatives)}" if alternatives else "unsure")
+            row = (f'{row[:at]}<mark class="papershelf-unsure" title="{hint}">'
+                   f"{html.escape(text)}</mark>{row[at + len(text):]}")  # fmt: skip
+        lines[index] = row
+    return "\n".join(lines)
 
 
 def uncertain_html(note: Note) -> str:

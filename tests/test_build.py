@@ -113,6 +113,20 @@ def test_note_links_by_file_name_and_images_beside_notes_work(tmp_path: Path) ->
     assert not list((tmp_path / "out").rglob("*.pdf"))  # only images are published
 
 
+def test_math_in_titles_and_abstracts_is_typeset_with_arithmatex(tmp_path: Path) -> None:
+    site = copy_fixture(tmp_path)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "markdown_extensions:\n", "markdown_extensions:\n  - pymdownx.arithmatex: {generic: true}\n"),
+        encoding="utf-8")  # fmt: skip
+    result = build(site, tmp_path / "out", "--strict")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "papers" / "muller2024-deep-nets" / "index.html").read_text("utf-8")
+    title = html[html.index('<h1 class="papershelf-paper-title">'):html.index("</h1>")]
+    assert '<span class="arithmatex">\\(\\mathcal{O}(n)\\)</span>' in title
+    assert '<span class="arithmatex">\\(O(n)\\)</span>' in html  # the abstract's
+
+
 def fixture_pages(site: Path, tmp_path: Path) -> list[Path]:
     out = tmp_path / "plain"
     assert build(site, out).returncode == 0

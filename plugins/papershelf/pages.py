@@ -193,7 +193,7 @@ def _header(entry: Entry, options: PageOptions) -> str:
         facts.append(("Rating", "★" * note.rating + "☆" * (5 - note.rating)))
     view = {
         "key": paper.key,
-        "title": paper.title,
+        "title": _math_pieces(paper.title, options.math),
         "authors": author_list(entry),
         "facts": [(label, value) for label, value in facts if value],
         "tags": entry.tags,
@@ -284,14 +284,15 @@ def _context(lines: list[str], line: Any, body_line: int, text: str, column: Any
 
 
 def _abstract(text: str, math: bool) -> str:
-    paragraphs = []
-    for paragraph in text.split("\n\n"):
-        pieces = _MATH.split(paragraph)
-        paragraphs.append([
-            ("math", _as_arithmatex(piece)) if math and i % 2 else ("text", piece)
-            for i, piece in enumerate(pieces) if piece
-        ])  # fmt: skip
+    paragraphs = [_math_pieces(paragraph, math) for paragraph in text.split("\n\n")]
     return render("abstract.html", paragraphs=paragraphs).strip()
+
+
+def _math_pieces(text: str, math: bool) -> list[tuple[str, str]]:
+    """("text", ...) and ("math", ...) pieces; math only when arithmatex will typeset it."""
+    pieces = _MATH.split(text)
+    return [("math", _as_arithmatex(piece)) if math and i % 2 else ("text", piece)
+            for i, piece in enumerate(pieces) if piece]  # fmt: skip
 
 
 def _as_arithmatex(math: str) -> str:

@@ -287,3 +287,9 @@ def test_a_note_whose_entry_is_broken_points_at_the_entry(load) -> None:
     assert "the entry is never closed" in bib.message
     assert note.message == ("note for entry 'b', which was skipped because it is malformed "
                             "(bib/refs.bib:2)")
+
+
+def test_public_bibtex_gives_a_bare_doi(load) -> None:
+    library = load("@article{a, title={T}, year=2020, doi={https://doi.org/10.1000/xyz}}")
+    assert "  doi = {10.1000/xyz}," in library.entries[0].paper.bibtex
+    assert library.entries[0].paper.links.doi == "https://doi.org/10.1000/xyz"

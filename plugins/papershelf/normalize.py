@@ -336,6 +336,8 @@ def public_bibtex(raw: RawEntry, public_fields: Iterable[str] = PUBLIC_FIELDS) -
             continue
         if name == "month" and (month := parse_month(value)):
             lines.append(f"  month = {list(MONTH_MACROS)[month - 1]},")
+        elif name == "doi" and _DOI_PREFIX.match(value):  # styles add https://doi.org/ themselves
+            lines.append(f"  doi = {{{_DOI_PREFIX.sub('', value)}}},")
         else:
             lines.append(f"  {name} = {{{' '.join(value.split())}}},")
     lines.append("}")

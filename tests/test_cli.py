@@ -105,7 +105,7 @@ def test_a_passage_corrected_by_hand_leaves_the_review_list() -> None:
     from papershelf.model import Note
 
     spans = ({"line": 3, "column": 5, "text": "与", "alternatives": ["不"]},
-             {"line": 4, "column": 3, "text": "中", "alternatives": ["不"]})
+             {"line": 4, "column": 4, "text": "中", "alternatives": ["不"]})
     note = Note("bib/notes/x.md", "提升效率与精度\n在训练中学习\n", body_line=3, uncertain=spans)
     assert "2 passages may be wrong" in uncertain_html(note)
     edited = Note(note.path, "提升效率和精度\n在训练中学习\n", body_line=3, uncertain=spans)
@@ -113,6 +113,13 @@ def test_a_passage_corrected_by_hand_leaves_the_review_list() -> None:
     assert "1 passage may be wrong" in html and "<mark>中</mark>" in html and "与" not in html
     assert uncertain_html(Note(note.path, "提升效率和精度\n在训练里学习\n", body_line=3,
                                uncertain=spans)) == ""
+    # Lines added to the front matter move the whole body: the passages move with it.
+    moved = Note(note.path, note.body, body_line=5, uncertain=spans)
+    assert "2 passages may be wrong" in uncertain_html(moved)
+    assert "line 6: 在训练<mark>中</mark>学习" in uncertain_html(moved)
+    # A corrected 中 is not replaced by another 中 further along the line.
+    again = Note(note.path, "提升效率与精度\n在训练里学习中\n", body_line=3, uncertain=spans)
+    assert "1 passage may be wrong" in uncertain_html(again)
 
 
 def test_uncertain_passages_are_marked_where_they_stand() -> None:

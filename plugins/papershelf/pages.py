@@ -207,6 +207,48 @@ def _header(entry: Entry, options: PageOptions) -> str:
 CONTEXT = 8  # characters shown on each side of an uncertain passage
 
 
+@dataclass(frozen=True)
+class Passage:
+    """An uncertain passage found in the note as it is now."""
+
+    row: int  # index into the body's lines
+    at: int  # 0-based column
+    text: str
+    line: int  # the note-file line it is on now
+    alternatives: tuple[str, ...]
+
+
+def locate_uncertain(note: Note) -> list[Passage]:
+    """The passages of `note.uncertain` that still stand where they were recorded.
+
+    Spans record note-file lines. Lines added or removed above the text (a `status:` added
+    to the front matter, a paragraph inserted) move them all by the same amount, so the shift
+    that puts the most spans back on their text is applied to all. A span whose text is not
+    at its place was corrected by hand, and is left out.
+    """
+    lines = note.body.split("\n")
+    spans = []
+    for span in note.uncertain:
+        line, column, text = span.get("line"), span.get("column"), str(span.get("text", ""))
+        if isinstance(line, int) and isinstance(column, int) and text and column > 0:
+            alternatives = tuple(str(a) for a in span.get("alternatives", []) or [])
+            spans.append((line - note.body_line, column - 1, text, alternatives))
+
+    def fits(row: int, at: int, text: str) -> bool:
+        return 0 <= row < len(lines) and lines[row][at : at + len(text)] == text
+
+    shifts = sorted(range(-len(lines), len(lines) + 1), key=abs) if spans else []
+    best, best_fit = 0, -1
+    for shift in shifts:
+        fit = sum(fits(row + shift, at, text) for row, at, text, _ in spans)
+        if fit > best_fit:
+            best, best_fit = shift, fit
+        if best_fit == len(spans) or abs(shift) > 200:
+            break
+    return [Passage(row + best, at, text, row + best + note.body_line, alternatives)
+            for row, at, text, alternatives in spans if fits(row + best, at, text)]  # fmt: skip
+
+
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _NO_MARKUP = re.compile(r"`[^`]*`|\]\([^)]*\)|<[^>]*>|https?://\S+")  # code, link targets, tags
 
@@ -214,28 +256,28 @@ _NO_MARKUP = re.compile(r"`[^`]*`|\]\([^)]*\)|<[^>]*>|https?://\S+")  # code, li
 def mark_uncertain(note: Note) -> str:
     """The note body with each passage the repair was unsure of highlighted where it stands
     (`<mark>` with the alternatives as its tooltip), so a reader sees what to check. Passages
-    in headings, code or link targets, or no longer at their place, are left as they are."""
-    if not note.uncertain:
+    in headings, code or link targets are left as they are."""
+    passages = locate_uncertain(note) if note.uncertain else []
+    if not passages:
         return note.body
     lines = note.body.split("\n")
-    by_line: dict[int, list[tuple[int, str, list[str]]]] = {}
-    for span in note.uncertain:
-        line, column, text = span.get("line"), span.get("column"), str(span.get("text", ""))
-        if isinstance(line, int) and isinstance(column, int) and text:
-            alternatives = [str(a) for a in span.get("alternatives", []) or []]
-            by_line.setdefault(line - note.body_line, []).append((column - 1, text, alternatives))
+    by_row: dict[int, list[Passage]] = {}
+    for passage in passages:
+        by_row.setdefault(passage.row, []).append(passage)
     fenced = False
     for index, row in enumerate(lines):
         if _FENCE.match(row):
             fenced = not fenced
             continue
-        spans = by_line.get(index)
-        if fenced or not spans or row.lstrip().startswith("#"):
+        here = by_row.get(index)
+        if fenced or not here or row.lstrip().startswith("#"):
             continue
         protected = [m.span() for m in _NO_MARKUP.finditer(row)]
-        for at, text, alternatives in sorted(spans, reverse=True):
-            if row[at : at + len(text)] != text or any(a <= at < b for a, b in protected):
+        for passage in sorted(here, key=lambda p: -p.at):
+            at, text = passage.at, passage.text
+            if any(a <= at < b for a, b in protected):
                 continue
+            alternatives = passage.alternatives
             hint = html.escape(f"or {', '.join(alternatives)}" if alternatives else "unsure")
             row = (f'{row[:at]}<mark class="papershelf-unsure" title="{hint}">'
                    f"{html.escape(text)}</mark>{row[at + len(text):]}")  # fmt: skip
@@ -244,43 +286,17 @@ def mark_uncertain(note: Note) -> str:
 
 
 def uncertain_html(note: Note) -> str:
-    """The passages the repair was unsure of, in context; "" when none is left. A passage
-    whose text is no longer on its line was corrected by hand and is not listed."""
+    """The passages the repair was unsure of, in context; "" when none is left."""
     lines = note.body.split("\n")
-    seen: dict[tuple[Any, str], int] = {}
     spans = []
-    for span in note.uncertain:
-        line, text = span.get("line", "?"), str(span.get("text", ""))
-        # The n-th span of one text on one line is its n-th occurrence there.
-        nth = seen[line, text] = seen.get((line, text), -1) + 1
-        found = _context(lines, line, note.body_line, text, span.get("column"), nth)
-        if found is None:
-            continue
-        before, after = found
-        spans.append({"line": line, "text": text, "before": before, "after": after,
-                      "alternatives": [str(a) for a in span.get("alternatives", []) or []]})
+    for passage in locate_uncertain(note):
+        row, at, text = lines[passage.row], passage.at, passage.text
+        start, end = max(0, at - CONTEXT), at + len(text) + CONTEXT
+        spans.append({"line": passage.line, "text": text,
+                      "before": ("…" if start else "") + row[start:at].lstrip(),
+                      "after": row[at + len(text):end].rstrip() + ("…" if end < len(row) else ""),
+                      "alternatives": list(passage.alternatives)})  # fmt: skip
     return render("uncertain.html", spans=spans).strip() if spans else ""
-
-
-def _context(lines: list[str], line: Any, body_line: int, text: str, column: Any,
-             nth: int) -> tuple[str, str] | None:  # fmt: skip
-    """The text around an uncertain passage: at `column` of note-file line `line` if it is
-    there (the line may have been edited since), else the `nth` occurrence on that line;
-    None when it is not on the line any more."""
-    index = line - body_line if isinstance(line, int) else -1
-    if not (0 <= index < len(lines)) or not text:
-        return None
-    row, at = lines[index], -1
-    if isinstance(column, int) and row[column - 1:column - 1 + len(text)] == text:
-        at = column - 1
-    else:
-        for _ in range(nth + 1):
-            at = row.find(text, at + 1)
-            if at < 0:
-                return None
-    start, end = max(0, at - CONTEXT), at + len(text) + CONTEXT
-    return (("…" if start else "") + row[start:at].lstrip(),
-            row[at + len(text):end].rstrip() + ("…" if end < len(row) else ""))
 
 
 def _abstract(text: str, math: bool) -> str:

@@ -268,7 +268,8 @@ def test_an_entry_wrapped_in_comment_stays_out(load) -> None:
                    "@comment{jabref-meta: databaseType:bibtex;}\n"
                    "@article{kept, title = {Kept}, year = 2021, month = {Smarch}}\n")
     assert [e.paper.key for e in library.entries] == ["kept"]
-    assert [(p.line, p.code) for p in library.problems] == [(5, "bad-month")]  # lines still true
+    assert [(p.line, p.key, p.code) for p in library.problems] == [
+        (2, "hidden2020", "commented-entry"), (5, "kept", "bad-month")]  # lines still true
 
 
 def test_a_commented_out_field_is_one_problem_on_its_line(load) -> None:

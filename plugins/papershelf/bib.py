@@ -49,8 +49,8 @@ def read_bib(text: str, path: str) -> BibFile:
     # bibtexparser does not count a line break after a backslash (`\\` ending an abstract's
     # line), so every later line number would be off by one. `\<space>` means the same in TeX.
     text = text.lstrip("\ufeff").replace("\\\n", "\\ \n")
-    library = _split(_blank_comments(text))
     out = BibFile([], [])
+    library = _split(_blank_comments(text, path, out.problems))
     strings: dict[str, str] = dict(MONTH_MACROS)
     previous: bp.Block | None = None
     for block in library.blocks:
@@ -75,11 +75,12 @@ def read_bib(text: str, path: str) -> BibFile:
 _COMMENT_START = re.compile(r"@\s*comment\s*\{", re.IGNORECASE)
 
 
-def _blank_comments(text: str) -> str:
+def _blank_comments(text: str, path: str, problems: list[Problem]) -> str:
     """Blank out `@comment{...}` blocks, keeping line breaks so line numbers hold.
 
     biber and JabRef skip the whole brace-balanced block, so an entry "commented out" by
-    wrapping it in @comment stays out; bibtexparser would read the entry inside.
+    wrapping it in @comment stays out (bibtexparser would read it); the entry is reported, so
+    that nothing leaves the site without a word.
     """
     if "@" not in text or not _COMMENT_START.search(text):
         return text
@@ -93,11 +94,20 @@ def _blank_comments(text: str) -> str:
             end += 1
         if depth:
             break  # never closed: leave it for the parser to report
+        for inner in _ENTRY_START.finditer(text, match.end(), end):
+            problems.append(Problem(
+                path, text.count("\n", 0, inner.start()) + 1, inner.group(2) or None,
+                f"entry inside @comment{{...}} is not read: `{inner.group(1)}...`",
+                "delete the @comment wrapper to publish it, or the entry to silence this",
+                "commented-entry"))  # fmt: skip
         out.append(text[pos : match.start()])
         out.append(re.sub(r"[^\n]", " ", text[match.start() : end]))
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+_ENTRY_START = re.compile(r"(@\s*(?!comment\b)[A-Za-z]+\s*[{(]\s*([^,\s{}()]*))", re.IGNORECASE)
 
 
 def _duplicate_entry(block: bp.DuplicateBlockKeyBlock, path: str, strings: dict[str, str],

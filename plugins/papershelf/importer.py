@@ -7,6 +7,7 @@ and all-or-nothing: everything is written to temporary files first, then moved i
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -21,8 +22,8 @@ import yaml
 
 from . import latex
 from .bib import MONTH_MACROS
-from .library import Settings, decode_bytes, load_library
-from .model import Library, Problem
+from .library import PapershelfError, Settings, decode_bytes, load_library
+from .model import Library, Paper, Problem
 from .notes import NoteFile, read_note
 from .paperlist import ListedPaper, looks_like_paper_list, parse_paper_list
 from .repair import RepairResult, repair_text
@@ -46,6 +47,7 @@ class Plan:
     bib_path: Path
     new_entries: list[str] = field(default_factory=list)  # BibTeX text of each new entry
     writes: dict[Path, str] = field(default_factory=dict)  # note files to (re)write
+    fills: dict[tuple[str, int], dict[str, str]] = field(default_factory=dict)  # (bib, line) -> fields
     skipped: list[str] = field(default_factory=list)  # human-readable reasons
     problems: list[Problem] = field(default_factory=list)
     uncertain: int = 0
@@ -55,7 +57,8 @@ def run_import(settings: Settings, path: Path, *, dry_run: bool = False,
                metadata: Path | None = None) -> int:  # fmt: skip
     """The command: returns the exit status (0 done, 1 done with problems, 2 nothing done)."""
     if not path.is_file():
-        print(f"papershelf: {path} not found", file=sys.stderr)
+        print(f"papershelf: {path} {'is not a file' if path.exists() else 'not found'}",
+              file=sys.stderr)  # fmt: skip
         return 2
     text, decode_problem = decode_bytes(path.read_bytes(), str(path))
     if not looks_like_paper_list(text):
@@ -64,21 +67,29 @@ def run_import(settings: Settings, path: Path, *, dry_run: bool = False,
         return 2
     # The damage is a property of the whole file, and the repair model reads context across
     # lines, so the file is repaired once, before it is parsed.
+    meta = _read_metadata(metadata)  # before the slow part: a mistake there shows at once
+    if len(text) > 200_000:  # the repair takes about a second per 20,000 damaged characters
+        print(f"reading {path} ({len(text):,} characters; damaged text takes a while)...",
+              file=sys.stderr)  # fmt: skip
     repaired = repair_text(text)
     listing = parse_paper_list(repaired.text, str(path))
-    meta = _read_metadata(metadata)
+    if not listing.papers:
+        print(f"papershelf: {path}: no list items ('- [YY/MM] **Title**') found; nothing to "
+              "import", file=sys.stderr)  # fmt: skip
+        return 2
     plan = make_plan(settings, listing.papers, meta, uncertain_lines(repaired),
-                     progress=_progress(len(listing.papers)))  # fmt: skip
+                     progress=_progress(len(listing.papers)), source=str(path))  # fmt: skip
     if repaired.changed:
-        print(f"repaired damaged text ({repaired.kind}): {len(repaired.uncertain)} uncertain "
-              "characters are listed in the notes' front matter for review", file=sys.stderr)
+        print(f"repaired damaged text ({repaired.kind}); uncertain characters in notes are "
+              "listed in their front matter for review", file=sys.stderr)  # fmt: skip
     plan.problems[:0] = ([decode_problem] if decode_problem else []) + listing.problems
     for problem in plan.problems:
         print(problem, file=sys.stderr)
     for reason in plan.skipped:
         print(f"skipped: {reason}", file=sys.stderr)
     verb = "would add" if dry_run else "added"
-    print(f"{verb} {len(plan.new_entries)} entries to {settings.relative(plan.bib_path)}, "
+    filled = f"filled in {len(plan.fills)} entries, " if plan.fills else ""
+    print(f"{verb} {len(plan.new_entries)} entries to {settings.relative(plan.bib_path)}, {filled}"
           f"{'would write' if dry_run else 'wrote'} {len(plan.writes)} notes "
           f"({plan.uncertain} uncertain characters to review), "
           f"skipped {len(plan.skipped)}")  # fmt: skip
@@ -86,7 +97,7 @@ def run_import(settings: Settings, path: Path, *, dry_run: bool = False,
         for note_path in sorted(plan.writes):
             print(f"  note {settings.relative(note_path)}")
     else:
-        apply_plan(plan)
+        apply_plan(plan, settings.root)
     return 1 if plan.problems else 0
 
 
@@ -100,11 +111,43 @@ def _progress(total: int):  # type: ignore[no-untyped-def]
     return report
 
 
+class MetadataError(PapershelfError):
+    """--metadata cannot be used; the message says why and what to do."""
+
+
+_METADATA_SHAPE = ('a JSON list of {"arxiv_id": "2503.04625", "authors": ["Last, First", ...], '
+                   '"venue": "...", "primary_category": "cs.CL"}')  # fmt: skip
+
+
 def _read_metadata(path: Path | None) -> dict[str, dict[str, Any]]:
     if path is None:
         return {}
-    records = json.loads(path.read_text(encoding="utf-8"))
-    return {r["arxiv_id"]: r for r in records if isinstance(r, dict) and r.get("arxiv_id")}
+    try:
+        records = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise MetadataError(f"{path}: cannot be read ({error.strerror or error})") from error
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        line = f":{error.lineno}" if isinstance(error, json.JSONDecodeError) else ""
+        raise MetadataError(f"{path}{line}: not JSON ({error}); --metadata takes "
+                            f"{_METADATA_SHAPE}") from error  # fmt: skip
+    if not isinstance(records, list):
+        raise MetadataError(f"{path}: --metadata takes {_METADATA_SHAPE}, not a JSON "
+                            f"{type(records).__name__}")  # fmt: skip
+    out: dict[str, dict[str, Any]] = {}
+    for i, record in enumerate(records):
+        if not isinstance(record, dict) or not isinstance(record.get("arxiv_id"), str):
+            raise MetadataError(f"{path}: record {i + 1} has no \"arxiv_id\" string; each "
+                                f"record is {_METADATA_SHAPE}")  # fmt: skip
+        authors = record.get("authors", [])
+        if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+            raise MetadataError(f"{path}: record {i + 1} ({record['arxiv_id']}): \"authors\" "
+                                'must be a list of names such as ["Li, Chengpeng"]')  # fmt: skip
+        for name in ("venue", "primary_category"):
+            if record.get(name) is not None and not isinstance(record[name], str):
+                raise MetadataError(f"{path}: record {i + 1} ({record['arxiv_id']}): \"{name}\" "
+                                    "must be a string")  # fmt: skip
+        out[record["arxiv_id"]] = record
+    return out
 
 
 def uncertain_lines(result: RepairResult) -> dict[int, list[dict[str, Any]]]:
@@ -121,20 +164,33 @@ def uncertain_lines(result: RepairResult) -> dict[int, list[dict[str, Any]]]:
 
 def make_plan(settings: Settings, papers: list[ListedPaper], meta: dict[str, dict[str, Any]],
               uncertain: dict[int, list[dict[str, Any]]] | None = None,
-              progress=lambda done: None) -> Plan:  # type: ignore[no-untyped-def]  # fmt: skip
+              progress=lambda done: None, source: str = "") -> Plan:  # type: ignore[no-untyped-def]  # fmt: skip
     library = _current_library(settings)
     plan = Plan(bib_path=_target_bib(settings))
     by_arxiv = {e.paper.arxiv: e.paper.key for e in library.entries if e.paper.arxiv}
+    existing = library.by_key()
     keys = {e.paper.key.lower() for e in library.entries}
+    listed_at: dict[str, int] = {}
     for done, listed in enumerate(papers, 1):
+        if listed.arxiv and listed.arxiv in listed_at:
+            plan.problems.append(Problem(source, listed.line, None,
+                                         f"arXiv {listed.arxiv} is listed again (first at line "
+                                         f"{listed_at[listed.arxiv]}); imported once",
+                                         "delete one of the two items", "duplicate-item"))  # fmt: skip
+            progress(done)
+            continue
+        if listed.arxiv:
+            listed_at[listed.arxiv] = listed.line
         key = by_arxiv.get(listed.arxiv) if listed.arxiv else None
+        if key is not None and key in existing:
+            _plan_fill(plan, existing[key].paper, listed)
         if key is None:
             key = _new_key(listed, meta.get(listed.arxiv, {}), keys)
             keys.add(key.lower())
             if listed.arxiv:
                 by_arxiv[listed.arxiv] = key
             plan.new_entries.append(entry_bibtex(key, listed, meta.get(listed.arxiv, {})))
-        if listed.note.strip():
+        if listed.note.strip() and not listed.truncated:
             _plan_note(settings, plan, key, listed, uncertain or {})
         progress(done)
     return plan
@@ -143,8 +199,27 @@ def make_plan(settings: Settings, papers: list[ListedPaper], meta: dict[str, dic
 def _current_library(settings: Settings) -> Library:
     try:
         return load_library(settings)
-    except Exception:  # no bib file yet: the import will create it
-        return Library(())
+    except PapershelfError:
+        if any(_declared_files(settings)):
+            raise  # a bibliography exists but cannot be read: importing would duplicate it
+        return Library(())  # no bib file yet: the import will create it
+
+
+def _declared_files(settings: Settings) -> list[Path]:
+    found: list[Path] = []
+    for pattern in settings.bib:
+        full = settings.root / pattern
+        found += [Path(p) for p in sorted(glob.glob(str(full)))] if glob.has_magic(pattern) else (
+            [full] if full.is_file() else [])
+    return found
+
+
+def _plan_fill(plan: Plan, paper: Paper, listed: ListedPaper) -> None:
+    """An entry the list knows more about (an earlier import of a truncated list had no
+    abstract): fill in what it lacks, never change what it has."""
+    if listed.abstract and not paper.abstract and paper.source_line:
+        text = "{" + latex.encode(tex_quotes(listed.abstract)) + "}"
+        plan.fills[(paper.source_path, paper.source_line)] = {"abstract": text}
 
 
 def _target_bib(settings: Settings) -> Path:
@@ -218,6 +293,9 @@ def _plan_note(settings: Settings, plan: Plan, key: str, listed: ListedPaper,
     first = listed.note_line
     if body.startswith("### Notes\n"):  # the heading `export` adds before plain notes
         body, first = body[len("### Notes\n"):], first + 1
+    spans = [dict(span) for line in range(first, first + body.count("\n") + 1)
+             for span in uncertain.get(line, ())]  # fmt: skip
+    body = _escape_keeping_columns(body, first, spans)
     meta: dict[str, Any] = {"key": key, "imported": note_hash(body)}
     path = settings.notes_dir() / f"{base_slug(key)}.md"
     existing = _existing_note(settings, key, path)
@@ -228,13 +306,13 @@ def _plan_note(settings: Settings, plan: Plan, key: str, listed: ListedPaper,
         if note is None or recorded is None or recorded != note_hash(note.body):
             plan.skipped.append(f"{settings.relative(old_path)} was edited by hand; not overwritten")
             return
+        if note.body.strip() == body.strip():
+            return  # the same text: its review list (and any line ticked off) stays as it is
         # Fields a person added (status, tags, ...) survive a re-import, in their place.
         old_fields = _front_fields(old_text)
         meta = {**{name: meta.get(name, value) for name, value in old_fields.items()
                    if name != "uncertain"}, **meta}  # fmt: skip
         path = old_path
-    spans = [dict(span) for line in range(first, first + body.count("\n") + 1)
-             for span in uncertain.get(line, ())]  # fmt: skip
     if spans:
         meta["uncertain"] = spans
         # Report lines of the note file: the body starts after the front matter's lines.
@@ -246,6 +324,55 @@ def _plan_note(settings: Settings, plan: Plan, key: str, listed: ListedPaper,
     text = _front_matter(meta) + body.strip() + "\n"
     if existing is None or not _same_note(existing[1], text):
         plan.writes[path] = text
+
+
+# In the older tool's fenced notes, `<search>` and `<think>` were text; outside a fence,
+# Markdown would take them for HTML, and the page would drop them.
+_TAG = re.compile(r"</?([A-Za-z][\w-]*)(?:\s[^<>]*)?/?>")
+_HTML_TAGS = frozenset((
+    "a abbr b blockquote br code dd del details div dl dt em figcaption figure h1 h2 h3 h4 h5 "
+    "h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary sup table "
+    "tbody td tfoot th thead tr u ul var video audio source picture iframe center font").split())
+_CODE_SPAN = re.compile(r"(`+[^`]*?`+)")  # split() keeps the code spans, at odd indices
+
+
+def escape_stray_tags(body: str) -> str:
+    """`<search>` -> `&lt;search&gt;` outside code, for tags that are not HTML."""
+    if "<" not in body:
+        return body
+    out, fenced = [], False
+    for line in body.split("\n"):
+        if re.match(r"^\s{0,3}(```|~~~)", line):
+            fenced = not fenced
+        elif not fenced:
+            line = _escape_line(line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _escape_line(line: str) -> str:
+    if "<" not in line:
+        return line
+    pieces = _CODE_SPAN.split(line)
+    return "".join(p if i % 2 else _TAG.sub(_escape_tag, p) for i, p in enumerate(pieces))
+
+
+def _escape_keeping_columns(body: str, first: int, spans: list[dict[str, Any]]) -> str:
+    """`escape_stray_tags(body)`, moving the spans' columns past the added characters."""
+    escaped = escape_stray_tags(body)
+    if escaped != body:
+        before, after = body.split("\n"), escaped.split("\n")
+        for span in spans:
+            row = before[span["line"] - first]
+            if row != after[span["line"] - first]:
+                span["column"] = len(_escape_line(row[: span["column"] - 1])) + 1
+    return escaped
+
+
+def _escape_tag(match: re.Match[str]) -> str:
+    if match.group(1).lower() in _HTML_TAGS:
+        return match.group()
+    return match.group().replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _same_note(old: str, new: str) -> bool:
@@ -284,6 +411,21 @@ def _recorded_hash(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _with_fields(text: str, line: int, fields: dict[str, str]) -> str:
+    """`text` with `fields` added at the end of the entry that starts on `line`."""
+    start = sum(len(row) for row in text.splitlines(keepends=True)[: line - 1])
+    brace = text.find("{", start)
+    depth, pos = 0, brace
+    while pos < len(text):
+        depth += {"{": 1, "}": -1}.get(text[pos], 0)
+        if depth == 0:
+            break
+        pos += 1
+    head = text[:pos].rstrip()
+    added = "".join(f"\n  {name} = {value}," for name, value in fields.items())
+    return head + ("" if head.endswith(",") else ",") + added + "\n" + text[pos:]
+
+
 def _existing_note(settings: Settings, key: str, default: Path) -> tuple[Path, str] | None:
     if default.is_file():
         return default, default.read_text(encoding="utf-8")
@@ -297,11 +439,16 @@ def _existing_note(settings: Settings, key: str, default: Path) -> tuple[Path, s
     return None
 
 
-def apply_plan(plan: Plan) -> None:
+def apply_plan(plan: Plan, root: Path | None = None) -> None:
     """Write everything to temporary files first, then move them into place."""
     outputs = dict(plan.writes)
+    for (shown, line), fields in sorted(plan.fills.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        target = (root / shown) if root else Path(shown)
+        outputs[target] = _with_fields(outputs.get(target) or target.read_text(encoding="utf-8"),
+                                       line, fields)  # fmt: skip
     if plan.new_entries:
-        current = plan.bib_path.read_text(encoding="utf-8") if plan.bib_path.is_file() else ""
+        current = outputs.get(plan.bib_path) or (
+            plan.bib_path.read_text(encoding="utf-8") if plan.bib_path.is_file() else "")
         joiner = "" if not current or current.endswith("\n\n") else ("\n" if current.endswith("\n") else "\n\n")
         outputs[plan.bib_path] = current + joiner + "\n".join(plan.new_entries)
     staged: list[tuple[str, Path]] = []

@@ -41,6 +41,7 @@ class ListedPaper:
     note: str = ""
     note_line: int = 0  # 1-based line of the note's first line in the file
     has_section: bool = False
+    truncated: bool = False  # the section ends inside its note fence: the note is cut off
 
 
 @dataclass
@@ -126,13 +127,14 @@ def _parse_sections(lines: list[str], start: int, path: str, result: PaperList,
             continue
         paper.has_section = True
         body = lines[head + 1 : end]
-        paper.abstract, paper.note, truncated, offset = _split_section(body)
+        paper.abstract, paper.note, paper.truncated, offset = _split_section(body)
         paper.note_line = head + 2 + offset
-        if truncated:
+        if paper.truncated:
             result.problems.append(Problem(path, end, None,
                                            f"section '{anchor}' ends inside its note fence "
-                                           "(truncated file?); imported what is there",
-                                           "check the end of the file", "truncated"))  # fmt: skip
+                                           "(truncated file?); its note was not imported",
+                                           "import the complete file; the note is added then",
+                                           "truncated"))  # fmt: skip
 
 
 def _split_section(body: list[str]) -> tuple[str, str, bool, int]:

@@ -74,13 +74,9 @@ def test_private_fields_never_reach_the_site(fixture_build: Path) -> None:
 
 
 def test_hidden_bib_fields_stay_off_every_page_and_data_file(tmp_path: Path) -> None:
-    site = copy_fixture(tmp_path)
-    config = site / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "      facets: [method]\n", "      facets: [method]\n      hide: [keywords, abstract, URL, howpublished]\n"),
-        encoding="utf-8")  # fmt: skip
-    result = build(site, tmp_path / "out", "--strict")
-    assert result.returncode == 0, result.stderr
+    site = fixture_with(tmp_path, "      facets: [method]\n",
+                        "      facets: [method]\n      hide: [keywords, abstract, URL, howpublished]\n")
+    built(site, tmp_path / "out")
     shown = {"keywords": "scaling", "abstract": "show $O(n)$ cost", "url": "example.org/paper"}
     for path in (tmp_path / "out").rglob("*"):
         if path.suffix in (".html", ".json", ".xml", ".bib"):
@@ -114,13 +110,9 @@ def test_note_links_by_file_name_and_images_beside_notes_work(tmp_path: Path) ->
 
 
 def test_math_in_titles_and_abstracts_is_typeset_with_arithmatex(tmp_path: Path) -> None:
-    site = copy_fixture(tmp_path)
-    config = site / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "markdown_extensions:\n", "markdown_extensions:\n  - pymdownx.arithmatex: {generic: true}\n"),
-        encoding="utf-8")  # fmt: skip
-    result = build(site, tmp_path / "out", "--strict")
-    assert result.returncode == 0, result.stderr
+    site = fixture_with(tmp_path, "markdown_extensions:\n",
+                        "markdown_extensions:\n  - pymdownx.arithmatex: {generic: true}\n")
+    built(site, tmp_path / "out")
     html = (tmp_path / "out" / "papers" / "muller2024-deep-nets" / "index.html").read_text("utf-8")
     title = html[html.index('<h1 class="papershelf-paper-title">'):html.index("</h1>")]
     assert '<span class="arithmatex">\\(\\mathcal{O}(n)\\)</span>' in title
@@ -131,6 +123,22 @@ def fixture_pages(site: Path, tmp_path: Path) -> list[Path]:
     out = tmp_path / "plain"
     assert build(site, out).returncode == 0
     return [p for p in out.rglob("*") if p.suffix in (".html", ".json")]
+
+
+def fixture_with(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the fixture site whose mkdocs.yml has `old` replaced by `new`."""
+    site = copy_fixture(tmp_path)
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new), encoding="utf-8")
+    return site
+
+
+def built(site: Path, out: Path) -> Path:
+    result = build(site, out, "--strict")
+    assert result.returncode == 0, result.stderr
+    return out
 
 
 def copy_fixture(tmp_path: Path) -> Path:

@@ -290,7 +290,9 @@ def test_a_note_whose_entry_is_broken_points_at_the_entry(load) -> None:
                             "(bib/refs.bib:2)")
 
 
-def test_public_bibtex_gives_a_bare_doi(load) -> None:
-    library = load("@article{a, title={T}, year=2020, doi={https://doi.org/10.1000/xyz}}")
+def test_public_bibtex_gives_a_bare_doi_and_no_unreadable_month(load) -> None:
+    library = load("@article{a, title={T}, year=2020, month={Smarch}, doi={https://doi.org/10.1000/xyz}}")
     assert "  doi = {10.1000/xyz}," in library.entries[0].paper.bibtex
+    assert "month" not in library.entries[0].paper.bibtex
+    assert [p.code for p in library.problems] == ["bad-month"]
     assert library.entries[0].paper.links.doi == "https://doi.org/10.1000/xyz"

@@ -334,8 +334,9 @@ def public_bibtex(raw: RawEntry, public_fields: Iterable[str] = PUBLIC_FIELDS) -
         value = raw.fields.get(name, "").strip()
         if not value:
             continue
-        if name == "month" and (month := parse_month(value)):
-            lines.append(f"  month = {list(MONTH_MACROS)[month - 1]},")
+        if name == "month":  # a month no style can read (reported) is left out
+            if month := parse_month(value):
+                lines.append(f"  month = {list(MONTH_MACROS)[month - 1]},")
         elif name == "doi" and _DOI_PREFIX.match(value):  # styles add https://doi.org/ themselves
             lines.append(f"  doi = {{{_DOI_PREFIX.sub('', value)}}},")
         else:

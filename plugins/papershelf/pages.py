@@ -216,6 +216,7 @@ class Passage:
     text: str
     line: int  # the note-file line it is on now
     alternatives: tuple[str, ...]
+    confidence: float = 1.0  # the repair's probability for `text`
 
 
 def locate_uncertain(note: Note) -> list[Passage]:
@@ -232,7 +233,9 @@ def locate_uncertain(note: Note) -> list[Passage]:
         line, column, text = span.get("line"), span.get("column"), str(span.get("text", ""))
         if isinstance(line, int) and isinstance(column, int) and text and column > 0:
             alternatives = tuple(str(a) for a in span.get("alternatives", []) or [])
-            spans.append((line - note.body_line, column - 1, text, alternatives))
+            sure = span.get("confidence")
+            sure = float(sure) if isinstance(sure, int | float) else 1.0
+            spans.append((line - note.body_line, column - 1, text, alternatives, sure))
 
     def fits(row: int, at: int, text: str) -> bool:
         return 0 <= row < len(lines) and lines[row][at : at + len(text)] == text
@@ -240,13 +243,13 @@ def locate_uncertain(note: Note) -> list[Passage]:
     shifts = sorted(range(-len(lines), len(lines) + 1), key=abs) if spans else []
     best, best_fit = 0, -1
     for shift in shifts:
-        fit = sum(fits(row + shift, at, text) for row, at, text, _ in spans)
+        fit = sum(fits(row + shift, at, text) for row, at, text, _, _ in spans)
         if fit > best_fit:
             best, best_fit = shift, fit
         if best_fit == len(spans) or abs(shift) > 200:
             break
-    return [Passage(row + best, at, text, row + best + note.body_line, alternatives)
-            for row, at, text, alternatives in spans if fits(row + best, at, text)]  # fmt: skip
+    return [Passage(row + best, at, text, row + best + note.body_line, alternatives, sure)
+            for row, at, text, alternatives, sure in spans if fits(row + best, at, text)]  # fmt: skip
 
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -286,10 +289,11 @@ def mark_uncertain(note: Note) -> str:
 
 
 def uncertain_html(note: Note) -> str:
-    """The passages the repair was unsure of, in context; "" when none is left."""
+    """The passages the repair was unsure of, in context, least sure first; "" when none is
+    left."""
     lines = note.body.split("\n")
     spans = []
-    for passage in locate_uncertain(note):
+    for passage in sorted(locate_uncertain(note), key=lambda p: (p.confidence, p.row, p.at)):
         row, at, text = lines[passage.row], passage.at, passage.text
         start, end = max(0, at - CONTEXT), at + len(text) + CONTEXT
         spans.append({"line": passage.line, "text": text,

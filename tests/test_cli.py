@@ -367,3 +367,10 @@ def test_a_list_without_items_or_with_an_item_twice_says_so(tmp_path: Path, monk
     assert run(site, "import", str(twice), monkeypatch=monkeypatch) == 1
     assert "is listed again (first at line" in capsys.readouterr().err
     assert len(load_library(Settings(root=site)).entries) == 41
+
+
+def test_line_breaks_that_showed_in_the_old_fences_still_show(imported: Path) -> None:
+    body = load_library(Settings(root=imported)).by_key()["bai2025effective"].note.body
+    heading = next(line for line in body.splitlines() if line.startswith("💡 创新点1"))
+    assert heading.endswith("范式  ")  # a Markdown hard break, not a join with the next line
+    assert all(not line.endswith("  ") for line in body.splitlines() if line.startswith(("#", "- ")))

@@ -295,7 +295,7 @@ def _plan_note(settings: Settings, plan: Plan, key: str, listed: ListedPaper,
         body, first = body[len("### Notes\n"):], first + 1
     spans = [dict(span) for line in range(first, first + body.count("\n") + 1)
              for span in uncertain.get(line, ())]  # fmt: skip
-    body = _escape_keeping_columns(body, first, spans)
+    body = keep_line_breaks(_escape_keeping_columns(body, first, spans))
     meta: dict[str, Any] = {"key": key, "imported": note_hash(body)}
     path = settings.notes_dir() / f"{base_slug(key)}.md"
     existing = _existing_note(settings, key, path)
@@ -355,6 +355,25 @@ def _escape_line(line: str) -> str:
         return line
     pieces = _CODE_SPAN.split(line)
     return "".join(p if i % 2 else _TAG.sub(_escape_tag, p) for i, p in enumerate(pieces))
+
+
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||```|~~~|$)")
+
+
+def keep_line_breaks(body: str) -> str:
+    """The older tool showed notes in a code fence, where every line break showed; in
+    Markdown a single one joins two lines, so each becomes a hard break (two spaces)."""
+    lines, fenced = body.split("\n"), False
+    for i, line in enumerate(lines[:-1]):
+        if re.match(r"^\s{0,3}(```|~~~)", line):
+            fenced = not fenced
+            continue
+        if fenced or not line.strip() or line.endswith(("  ", "\\")) or _BLOCK_START.match(lines[i + 1]):
+            continue
+        if line.lstrip().startswith(("#", "|")):
+            continue
+        lines[i] = line.rstrip() + "  "
+    return "\n".join(lines)
 
 
 def _escape_keeping_columns(body: str, first: int, spans: list[dict[str, Any]]) -> str:

@@ -282,7 +282,9 @@
   function titleGroups(titles) {
     var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
     var keys = titles.map(function (t) {
-      var bare = fold(t).replace(/^[^\p{L}\p{N}]+/u, ""), c = bare.charAt(0);
+      // As library catalogues do: "The Hallucination Dilemma" files under H.
+      var bare = fold(t).replace(/^[^\p{L}\p{N}]+/u, "").replace(/^(?:the|an?)\s+(?=[\p{L}\p{N}])/u, "");
+      var c = bare.charAt(0);
       var rank = /[0-9]/.test(c) ? 0 : /[a-z]/.test(c) ? c.charCodeAt(0) - 96 : 27;
       return { rank: rank, text: bare };
     });

@@ -128,11 +128,12 @@
         start[i + 1] = k;
       }
       ids = ids.subarray(0, k);
-      var total = new Int32Array(n);
-      for (k = 0; k < ids.length; k++) total[ids[k]]++;
+      var total = new Int32Array(n), populated = 0;
+      for (k = 0; k < ids.length; k++) if (total[ids[k]]++ === 0) populated++;
+      // populated: how many values some paper has (a fixed set also lists absent ones).
       return { name: String(f.name), label: String(f.label), order: f.order, values: f.values,
         labels: f.labels || f.values, text: !!f.text, start: start, ids: ids, total: total,
-        folded: null, lookup: null };
+        populated: populated, folded: null, lookup: null };
     });
     var etal = new Uint8Array(count);
     (data.etal || []).forEach(function (i) { etal[i] = 1; });
@@ -389,11 +390,11 @@
     ctrl.layouts.newest = groups;
   }
 
+  var ARXIV_LINK = /arxiv\.org\/abs\/([\w.\-\/]+?)(?:v\d+)?$/;  // an item's first link, when there is one
+
   /** Titles, links and searchable text of the items, read from the page when first needed
       (the first focus of the filter box, a title sort, an export): at 10,000 papers reading
       them costs ~100 ms that the page's start-up need not pay. */
-  var ARXIV_LINK = /arxiv\.org\/abs\/([\w.\-\/]+?)(?:v\d+)?$/;  // the first link, when there is one
-
   function readText(ctrl) {
     if (ctrl.hay) return;
     var model = ctrl.model, textFacets = model.facets.filter(function (f) { return f.text; });
@@ -791,7 +792,7 @@
   function renderFacet(ctrl, f) {
     var facet = ctrl.model.facets[f], ui = ctrl.facetUI[f], counts = ctrl.result.counts[f];
     var chosen = ctrl.selected[f];
-    ui.box.hidden = populated(facet) < 2 && !chosen;
+    ui.box.hidden = facet.populated < 2 && !chosen;
     if (ui.box.hidden) return;
     var filter = ui.find ? fold(ui.find.value.trim()) : "";
     var expanded = !!ctrl.expanded[facet.name];
@@ -811,15 +812,6 @@
     ui.more.hidden = !(pick.more > 0 || expanded);
     ui.more.textContent = expanded ? "Show fewer" : "Show more (" + pick.more + ")";
     ui.more.setAttribute("aria-expanded", String(expanded));
-  }
-
-  /** How many of a facet's values some paper has (a fixed set also lists absent ones). */
-  function populated(facet) {
-    if (facet.populated === undefined) {
-      facet.populated = 0;
-      for (var v = 0; v < facet.total.length; v++) if (facet.total[v]) facet.populated++;
-    }
-    return facet.populated;
   }
 
   /** Make `list`'s children `nodes`, moving as few as possible: a moved element loses focus. */

@@ -88,12 +88,10 @@ def _blank_comments(text: str, path: str, problems: list[Problem]) -> str:
     for match in _COMMENT_START.finditer(text):
         if match.start() < pos:
             continue  # inside a comment already blanked
-        depth, end = 1, match.end()
-        while depth and end < len(text):
-            depth += {"{": 1, "}": -1}.get(text[end], 0)
-            end += 1
-        if depth:
+        close = closing_brace(text, match.end() - 1)
+        if close is None:
             break  # never closed: leave it for the parser to report
+        end = close + 1
         for inner in _ENTRY_START.finditer(text, match.end(), end):
             problems.append(Problem(
                 path, text.count("\n", 0, inner.start()) + 1, inner.group(2) or None,
@@ -413,8 +411,8 @@ def _evaluate(value: str, strings: dict[str, str]) -> tuple[str, list[str], str]
 _BRACE = re.compile(r"\\.|[{}]", re.DOTALL)
 
 
-def _matching_brace(text: str, start: int) -> int:
-    """Index of the brace closing the one at `start` (or the last index if unbalanced)."""
+def closing_brace(text: str, start: int) -> int | None:
+    """Index of the brace closing the one at `start`, or None if it is never closed."""
     depth = 0
     for m in _BRACE.finditer(text, start):
         char = m.group()
@@ -424,7 +422,13 @@ def _matching_brace(text: str, start: int) -> int:
             depth -= 1
             if depth == 0:
                 return m.start()
-    return len(text) - 1
+    return None
+
+
+def _matching_brace(text: str, start: int) -> int:
+    """Index of the brace closing the one at `start` (or the last index if unbalanced)."""
+    end = closing_brace(text, start)
+    return len(text) - 1 if end is None else end
 
 
 def _closing_quote(text: str, start: int) -> int:

@@ -7,7 +7,6 @@ and all-or-nothing: everything is written to temporary files first, then moved i
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import json
 import os
@@ -21,10 +20,11 @@ from typing import Any
 import yaml
 
 from . import latex
-from .bib import MONTH_MACROS
+from .bib import MONTH_MACROS, closing_brace
 from .library import PapershelfError, Settings, decode_bytes, load_library
 from .model import Library, Paper, Problem
 from .notes import NoteFile, read_note
+from .pages import FENCE_LINE
 from .paperlist import ListedPaper, looks_like_paper_list, parse_paper_list
 from .repair import RepairResult, repair_text
 from .slugs import base_slug
@@ -47,7 +47,7 @@ class Plan:
     bib_path: Path
     new_entries: list[str] = field(default_factory=list)  # BibTeX text of each new entry
     writes: dict[Path, str] = field(default_factory=dict)  # note files to (re)write
-    fills: dict[tuple[str, int], dict[str, str]] = field(default_factory=dict)  # (bib, line) -> fields
+    fills: dict[tuple[Path, int], dict[str, str]] = field(default_factory=dict)  # (bib, line) -> fields
     skipped: list[str] = field(default_factory=list)  # human-readable reasons
     problems: list[Problem] = field(default_factory=list)
     uncertain: int = 0
@@ -97,7 +97,7 @@ def run_import(settings: Settings, path: Path, *, dry_run: bool = False,
         for note_path in sorted(plan.writes):
             print(f"  note {settings.relative(note_path)}")
     else:
-        apply_plan(plan, settings.root)
+        apply_plan(plan)
     return 1 if plan.problems else 0
 
 
@@ -183,7 +183,7 @@ def make_plan(settings: Settings, papers: list[ListedPaper], meta: dict[str, dic
             listed_at[listed.arxiv] = listed.line
         key = by_arxiv.get(listed.arxiv) if listed.arxiv else None
         if key is not None and key in existing:
-            _plan_fill(plan, existing[key].paper, listed)
+            _plan_fill(settings, plan, existing[key].paper, listed)
         if key is None:
             key = _new_key(listed, meta.get(listed.arxiv, {}), keys)
             keys.add(key.lower())
@@ -200,26 +200,17 @@ def _current_library(settings: Settings) -> Library:
     try:
         return load_library(settings)
     except PapershelfError:
-        if any(_declared_files(settings)):
+        if settings.existing_bib_files():
             raise  # a bibliography exists but cannot be read: importing would duplicate it
         return Library(())  # no bib file yet: the import will create it
 
 
-def _declared_files(settings: Settings) -> list[Path]:
-    found: list[Path] = []
-    for pattern in settings.bib:
-        full = settings.root / pattern
-        found += [Path(p) for p in sorted(glob.glob(str(full)))] if glob.has_magic(pattern) else (
-            [full] if full.is_file() else [])
-    return found
-
-
-def _plan_fill(plan: Plan, paper: Paper, listed: ListedPaper) -> None:
+def _plan_fill(settings: Settings, plan: Plan, paper: Paper, listed: ListedPaper) -> None:
     """An entry the list knows more about (an earlier import of a truncated list had no
     abstract): fill in what it lacks, never change what it has."""
     if listed.abstract and not paper.abstract and paper.source_line:
         text = "{" + latex.encode(tex_quotes(listed.abstract)) + "}"
-        plan.fills[(paper.source_path, paper.source_line)] = {"abstract": text}
+        plan.fills[(settings.root / paper.source_path, paper.source_line)] = {"abstract": text}
 
 
 def _target_bib(settings: Settings) -> Path:
@@ -342,7 +333,7 @@ def escape_stray_tags(body: str) -> str:
         return body
     out, fenced = [], False
     for line in body.split("\n"):
-        if re.match(r"^\s{0,3}(```|~~~)", line):
+        if FENCE_LINE.match(line):
             fenced = not fenced
         elif not fenced:
             line = _escape_line(line)
@@ -365,7 +356,7 @@ def keep_line_breaks(body: str) -> str:
     Markdown a single one joins two lines, so each becomes a hard break (two spaces)."""
     lines, fenced = body.split("\n"), False
     for i, line in enumerate(lines[:-1]):
-        if re.match(r"^\s{0,3}(```|~~~)", line):
+        if FENCE_LINE.match(line):
             fenced = not fenced
             continue
         if fenced or not line.strip() or line.endswith(("  ", "\\")) or _BLOCK_START.match(lines[i + 1]):
@@ -433,13 +424,8 @@ def _recorded_hash(text: str) -> str | None:
 def _with_fields(text: str, line: int, fields: dict[str, str]) -> str:
     """`text` with `fields` added at the end of the entry that starts on `line`."""
     start = sum(len(row) for row in text.splitlines(keepends=True)[: line - 1])
-    brace = text.find("{", start)
-    depth, pos = 0, brace
-    while pos < len(text):
-        depth += {"{": 1, "}": -1}.get(text[pos], 0)
-        if depth == 0:
-            break
-        pos += 1
+    pos = closing_brace(text, text.find("{", start))
+    pos = len(text) if pos is None else pos
     head = text[:pos].rstrip()
     added = "".join(f"\n  {name} = {value}," for name, value in fields.items())
     return head + ("" if head.endswith(",") else ",") + added + "\n" + text[pos:]
@@ -458,11 +444,11 @@ def _existing_note(settings: Settings, key: str, default: Path) -> tuple[Path, s
     return None
 
 
-def apply_plan(plan: Plan, root: Path | None = None) -> None:
+def apply_plan(plan: Plan) -> None:
     """Write everything to temporary files first, then move them into place."""
     outputs = dict(plan.writes)
-    for (shown, line), fields in sorted(plan.fills.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
-        target = (root / shown) if root else Path(shown)
+    # Bottom up, so that a field added to one entry does not move the next one's line.
+    for (target, line), fields in sorted(plan.fills.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         outputs[target] = _with_fields(outputs.get(target) or target.read_text(encoding="utf-8"),
                                        line, fields)  # fmt: skip
     if plan.new_entries:

@@ -45,8 +45,7 @@ class Settings:
     def bib_paths(self) -> list[Path]:
         found: list[Path] = []
         for pattern in self.bib:
-            full = os.path.join(self.root, pattern)
-            matches = sorted(glob.glob(full)) if glob.has_magic(pattern) else [full]
+            matches = self._bib_matches(pattern)
             if not matches or not all(os.path.isfile(m) for m in matches):
                 raise PapershelfError(
                     f"bibliography not found: '{pattern}' (relative to {self.root}); "
@@ -55,6 +54,15 @@ class Settings:
                 )
             found.extend(Path(m) for m in matches)
         return found
+
+    def existing_bib_files(self) -> list[Path]:
+        """The configured .bib files that exist, whether or not the others do."""
+        return [Path(m) for pattern in self.bib for m in self._bib_matches(pattern)
+                if os.path.isfile(m)]  # fmt: skip
+
+    def _bib_matches(self, pattern: str) -> list[str]:
+        full = os.path.join(self.root, pattern)
+        return sorted(glob.glob(full)) if glob.has_magic(pattern) else [full]
 
     def notes_dir(self) -> Path:
         return self.root / self.notes

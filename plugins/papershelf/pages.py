@@ -164,10 +164,11 @@ def paper_page(entry: Entry, by_key: Mapping[str, Entry],
     if paper.abstract:
         parts += ["## Abstract", "", block("abstract", _abstract(paper.abstract, options.math)), ""]
     if note and note.body.strip():
-        body = mark_uncertain(note)
+        passages = locate_uncertain(note)
+        body = mark_uncertain(note, passages)
         body = links.rewrite(replace(note, body=body)) if links else body
         parts += ["## Notes", "", body.strip(), ""]
-        review = uncertain_html(note) if note.uncertain else ""
+        review = uncertain_html(note, passages)
         if review:
             parts += [block("uncertain", review), ""]
     related = _related(entry, by_key)
@@ -252,15 +253,16 @@ def locate_uncertain(note: Note) -> list[Passage]:
             for row, at, text, alternatives, sure in spans if fits(row + best, at, text)]  # fmt: skip
 
 
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+FENCE_LINE = re.compile(r"^\s{0,3}(```|~~~)")  # opens or closes a fenced code block
 _NO_MARKUP = re.compile(r"`[^`]*`|\]\([^)]*\)|<[^>]*>|https?://\S+")  # code, link targets, tags
 
 
-def mark_uncertain(note: Note) -> str:
+def mark_uncertain(note: Note, passages: list[Passage] | None = None) -> str:
     """The note body with each passage the repair was unsure of highlighted where it stands
     (`<mark>` with the alternatives as its tooltip), so a reader sees what to check. Passages
-    in headings, code or link targets are left as they are."""
-    passages = locate_uncertain(note) if note.uncertain else []
+    in headings, code or link targets are left as they are. `passages`: `locate_uncertain`'s,
+    when the caller has them."""
+    passages = locate_uncertain(note) if passages is None else passages
     if not passages:
         return note.body
     lines = note.body.split("\n")
@@ -269,7 +271,7 @@ def mark_uncertain(note: Note) -> str:
         by_row.setdefault(passage.row, []).append(passage)
     fenced = False
     for index, row in enumerate(lines):
-        if _FENCE.match(row):
+        if FENCE_LINE.match(row):
             fenced = not fenced
             continue
         here = by_row.get(index)
@@ -288,12 +290,13 @@ def mark_uncertain(note: Note) -> str:
     return "\n".join(lines)
 
 
-def uncertain_html(note: Note) -> str:
+def uncertain_html(note: Note, passages: list[Passage] | None = None) -> str:
     """The passages the repair was unsure of, in context, least sure first; "" when none is
-    left."""
+    left. `passages`: `locate_uncertain`'s, when the caller has them."""
     lines = note.body.split("\n")
     spans = []
-    for passage in sorted(locate_uncertain(note), key=lambda p: (p.confidence, p.row, p.at)):
+    passages = locate_uncertain(note) if passages is None else passages
+    for passage in sorted(passages, key=lambda p: (p.confidence, p.row, p.at)):
         row, at, text = lines[passage.row], passage.at, passage.text
         start, end = max(0, at - CONTEXT), at + len(text) + CONTEXT
         spans.append({"line": passage.line, "text": text,

@@ -24,6 +24,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check plugins tests bench
+	$(BIN)/ruff format --check plugins tests bench
 	MYPYPATH=plugins $(BIN)/mypy -p papershelf
 
 bench: $(STAMP)

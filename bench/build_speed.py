@@ -50,12 +50,33 @@ plugins:
 
 def hand_written(entry: Entry) -> str:
     paper, note = entry.paper, entry.note
-    facts = " · ".join(f"**{k}** {v}" for k, v in (("Published", paper.date_label),
-                       ("Venue", paper.venue), ("arXiv", paper.arxiv)) if v)
+    facts = " · ".join(
+        f"**{k}** {v}"
+        for k, v in (
+            ("Published", paper.date_label),
+            ("Venue", paper.venue),
+            ("arXiv", paper.arxiv),
+        )
+        if v
+    )
     links = " · ".join(f"[{label}]({url})" for label, url in paper.links.items())
     # Without render_macros: false, macros would choke on BibTeX braces like {{Title}}.
-    parts = ["---", f"title: {paper.title!r}", f"tags: {list(entry.tags)!r}", "render_macros: false", "---", "",
-             f"# {paper.title}", "", author_list(entry), "", facts, "", links, ""]
+    parts = [
+        "---",
+        f"title: {paper.title!r}",
+        f"tags: {list(entry.tags)!r}",
+        "render_macros: false",
+        "---",
+        "",
+        f"# {paper.title}",
+        "",
+        author_list(entry),
+        "",
+        facts,
+        "",
+        links,
+        "",
+    ]
     if paper.abstract:
         parts += ["## Abstract", "", paper.abstract, ""]
     if note and note.body.strip():
@@ -80,8 +101,10 @@ def make_sites(n: int, base: Path) -> tuple[Path, Path]:
         if group_label(entry) != last:
             last = group_label(entry)
             index += ["", f"## {last}", ""]
-        index.append(f"- [{entry.paper.title}]({entry.paper.slug}.md) — "
-                     f"{author_list(entry, 6)} · {entry.paper.venue}")
+        index.append(
+            f"- [{entry.paper.title}]({entry.paper.slug}.md) — "
+            f"{author_list(entry, 6)} · {entry.paper.venue}"
+        )
     (pages / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
     return ours, floor
 
@@ -90,8 +113,12 @@ def build(site: Path) -> float:
     out = site / "site"
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site / "mkdocs.yml")],
-                   check=True, capture_output=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""})
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site / "mkdocs.yml")],
+        check=True,
+        capture_output=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""},
+    )
     return time.perf_counter() - start
 
 
@@ -111,8 +138,12 @@ def main() -> None:
             assert pages == len(floor_pages) == n and broken == 0, (pages, len(floor_pages), broken)
             o, f = statistics.median(ours_t), statistics.median(floor_t)
             print(f"N={n}: {pages} paper pages built")
-            print(f"  floor (hand-written pages): {f:7.2f} s  runs {', '.join(f'{t:.1f}' for t in floor_t)}")
-            print(f"  papershelf                : {o:7.2f} s  runs {', '.join(f'{t:.1f}' for t in ours_t)}")
+            print(
+                f"  floor (hand-written pages): {f:7.2f} s  runs {', '.join(f'{t:.1f}' for t in floor_t)}"
+            )
+            print(
+                f"  papershelf                : {o:7.2f} s  runs {', '.join(f'{t:.1f}' for t in ours_t)}"
+            )
             print(f"  ratio papershelf / floor  : {o / f:7.2f}   (target: at most 1.0)")
 
 

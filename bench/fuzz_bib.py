@@ -34,15 +34,66 @@ from papershelf.pages import paper_markdown
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "bib" / "papers.bib"
 PUNCTUATION = b'{}@%,"=#\\'
-ODD_BYTES = [b"\n", b"\r\n", b"\n@misc{", b"@string{x = ", b"\x00", b"\xef\xbb\xbf", b"\xc3\xa9",
-             "论文".encode(), b"\xc3", b"\n% comment\n", b"@comment{", b"$", b"\\'", b"\\url{"]
-FIELD_NAMES = [b"month", b"date", b"year", b"crossref", b"doi", b"url", b"eprint", b"author",
-               b"title", b"keywords", b"code", b"archiveprefix", b"ids", b"abstract"]
-FIELD_VALUES = [b"{2021-13}", b"{2021-00-01}", b"{0}", b"{13}", b"{-1}", b"{99999999999999999999}",
-                b"{0000}", b"smarch", b"jan # feb", b"{}", b'""', b"{ }", b"{and}", b"{others}",
-                b"{, and ,}", b"{javascript:alert(1)}", b"{https://arxiv.org/abs/2501.00001v9}",
-                b"{10.1234/x}", b"{li2025start}", b"{x}", b"{\\}", b"{$\\frac{a}{b}$}",
-                b"{{{{{}}}}}", b"{\\\"{}}", b'"{"}"', b"{\\c}"]
+ODD_BYTES = [
+    b"\n",
+    b"\r\n",
+    b"\n@misc{",
+    b"@string{x = ",
+    b"\x00",
+    b"\xef\xbb\xbf",
+    b"\xc3\xa9",
+    "论文".encode(),
+    b"\xc3",
+    b"\n% comment\n",
+    b"@comment{",
+    b"$",
+    b"\\'",
+    b"\\url{",
+]
+FIELD_NAMES = [
+    b"month",
+    b"date",
+    b"year",
+    b"crossref",
+    b"doi",
+    b"url",
+    b"eprint",
+    b"author",
+    b"title",
+    b"keywords",
+    b"code",
+    b"archiveprefix",
+    b"ids",
+    b"abstract",
+]
+FIELD_VALUES = [
+    b"{2021-13}",
+    b"{2021-00-01}",
+    b"{0}",
+    b"{13}",
+    b"{-1}",
+    b"{99999999999999999999}",
+    b"{0000}",
+    b"smarch",
+    b"jan # feb",
+    b"{}",
+    b'""',
+    b"{ }",
+    b"{and}",
+    b"{others}",
+    b"{, and ,}",
+    b"{javascript:alert(1)}",
+    b"{https://arxiv.org/abs/2501.00001v9}",
+    b"{10.1234/x}",
+    b"{li2025start}",
+    b"{x}",
+    b"{\\}",
+    b"{$\\frac{a}{b}$}",
+    b"{{{{{}}}}}",
+    b'{\\"{}}',
+    b'"{"}"',
+    b"{\\c}",
+]
 
 
 def seed_entries(path: Path) -> list[bytes]:
@@ -100,8 +151,10 @@ def remix(fields: list[bytes], rng: random.Random) -> bytes:
 
 
 def make_input(entries: list[bytes], fields: list[bytes], rng: random.Random) -> bytes:
-    parts = [rng.choice(entries) if rng.random() < 0.5 else remix(fields, rng)
-             for _ in range(rng.randint(1, 4))]  # fmt: skip
+    parts = [
+        rng.choice(entries) if rng.random() < 0.5 else remix(fields, rng)
+        for _ in range(rng.randint(1, 4))
+    ]
     data = bytearray(b"\n".join(parts))
     for _ in range(rng.randint(0, 6)):
         mutate(data, rng)
@@ -158,8 +211,10 @@ def main(argv: list[str] | None = None) -> int:
             with_problems += bool(found)
     elapsed = time.perf_counter() - start
     crashed = sum(crashes.values())
-    print(f"inputs tried: {args.count} (seed {args.seed}, from {len(entries)} entries of "
-          f"{SEED_FILE.relative_to(ROOT)})")  # fmt: skip
+    print(
+        f"inputs tried: {args.count} (seed {args.seed}, from {len(entries)} entries of "
+        f"{SEED_FILE.relative_to(ROOT)})"
+    )
     print(f"problems reported: {problems} (in {with_problems} inputs)")
     print(f"crashed: {crashed}" + "".join(f"\n  {n} x {sig}" for sig, n in crashes.items()))
     print(f"time: {elapsed:.1f} s ({args.count / elapsed:.0f} inputs/s)")

@@ -18,21 +18,96 @@ from pathlib import Path
 
 EXAMPLE_BIB = Path(__file__).resolve().parent.parent / "bib" / "papers.bib"
 
-FIRST = ["Wei", "Jing", "Hao", "Yue", "Chen", "Ana", "Jörg", "Sébastien", "Łukasz", "Zoë",
-         "François", "Mikołaj", "Ömer", "Jiří", "Siddharth", "Lucía", "Ngọc", "Björn"]
-LAST = ["Li", "Wang", "Zhang", "Liu", "Chen", "Müller", "Dubois", "Nowak", "Yılmaz", "Novák",
-        "García", "Nguyễn", "Sørensen", "Kowalski", "Smith", "Tanaka", "Kim", "Rossi"]
-LATEX = {"ö": r"{\"o}", "ü": r"{\"u}", "é": r"{\'e}", "ł": r"{\l}", "Ł": r"{\L}", "ë": r"{\"e}",
-         "ç": r"{\c{c}}", "ř": r"{\v{r}}", "í": r"{\'{\i}}", "ø": r"{\o}", "ı": r"{\i}",
-         "Ö": r"{\"O}", "ọ": r"{\d{o}}", "ễ": "ễ", "ạ": "ạ"}
-WORDS = ("reasoning retrieval agents reinforcement learning search policy reward model "
-         "language large benchmark scaling tool efficient robust multi-hop question answering "
-         "verification curriculum latent memory planning graph code math").split()
+FIRST = [
+    "Wei",
+    "Jing",
+    "Hao",
+    "Yue",
+    "Chen",
+    "Ana",
+    "Jörg",
+    "Sébastien",
+    "Łukasz",
+    "Zoë",
+    "François",
+    "Mikołaj",
+    "Ömer",
+    "Jiří",
+    "Siddharth",
+    "Lucía",
+    "Ngọc",
+    "Björn",
+]
+LAST = [
+    "Li",
+    "Wang",
+    "Zhang",
+    "Liu",
+    "Chen",
+    "Müller",
+    "Dubois",
+    "Nowak",
+    "Yılmaz",
+    "Novák",
+    "García",
+    "Nguyễn",
+    "Sørensen",
+    "Kowalski",
+    "Smith",
+    "Tanaka",
+    "Kim",
+    "Rossi",
+]
+LATEX = {
+    "ö": r"{\"o}",
+    "ü": r"{\"u}",
+    "é": r"{\'e}",
+    "ł": r"{\l}",
+    "Ł": r"{\L}",
+    "ë": r"{\"e}",
+    "ç": r"{\c{c}}",
+    "ř": r"{\v{r}}",
+    "í": r"{\'{\i}}",
+    "ø": r"{\o}",
+    "ı": r"{\i}",
+    "Ö": r"{\"O}",
+    "ọ": r"{\d{o}}",
+    "ễ": "ễ",
+    "ạ": "ạ",
+}
+WORDS = (
+    "reasoning retrieval agents reinforcement learning search policy reward model "
+    "language large benchmark scaling tool efficient robust multi-hop question answering "
+    "verification curriculum latent memory planning graph code math"
+).split()
 VENUES = ["NeurIPS 2025", "ICLR 2025", "ICML 2024", "EMNLP 2025", "ACL 2025", "COLM 2025", ""]
-ZH = ["大语言模型", "强化学习", "检索增强生成", "推理能力", "奖励函数", "实验结果表明",
-      "本文提出了一种", "核心方法", "在多个基准上", "显著提升了", "与现有方法相比", "训练过程中",
-      "不需要额外的标注数据", "智能体", "搜索引擎", "多跳问答", "值得借鉴的是", "工具调用",
-      "策略优化", "长链推理", "泛化能力", "数据效率", "模型规模", "消融实验", "上下文"]
+ZH = [
+    "大语言模型",
+    "强化学习",
+    "检索增强生成",
+    "推理能力",
+    "奖励函数",
+    "实验结果表明",
+    "本文提出了一种",
+    "核心方法",
+    "在多个基准上",
+    "显著提升了",
+    "与现有方法相比",
+    "训练过程中",
+    "不需要额外的标注数据",
+    "智能体",
+    "搜索引擎",
+    "多跳问答",
+    "值得借鉴的是",
+    "工具调用",
+    "策略优化",
+    "长链推理",
+    "泛化能力",
+    "数据效率",
+    "模型规模",
+    "消融实验",
+    "上下文",
+]
 
 
 @lru_cache(maxsize=1)
@@ -66,8 +141,10 @@ def note(rng: random.Random, title: str) -> str:
     for heading in ("📌 背景痛点/本文动机", "🚀 核心方法", "📈 实验结果", "💬 可借鉴之处"):
         parts.append(f"### {heading}")
         for _ in range(rng.randint(2, 4)):
-            sentence = "，".join(rng.choice(ZH) + rng.choice(["", "（RL）", " GRPO ", "PPO"])
-                                for _ in range(rng.randint(4, 9)))
+            sentence = "，".join(
+                rng.choice(ZH) + rng.choice(["", "（RL）", " GRPO ", "PPO"])
+                for _ in range(rng.randint(4, 9))
+            )
             parts.append(sentence + "。")
         parts.append("")
     return "---\nstatus: read\ntags: [benchmark]\n---\n" + "\n".join(parts)
@@ -79,13 +156,17 @@ def entry(rng: random.Random, i: int) -> tuple[str, str, str | None]:
     arxiv = f"{year % 100:02d}{month:02d}.{10000 + i:05d}"  # unique, as real ids are
     words = rng.sample(WORDS, 5)
     title = " ".join(w.capitalize() for w in words)
-    authors = " and ".join(f"{tex(rng.choice(LAST))}, {tex(rng.choice(FIRST))}"
-                           for _ in range(rng.randint(2, 9)))
+    authors = " and ".join(
+        f"{tex(rng.choice(LAST))}, {tex(rng.choice(FIRST))}" for _ in range(rng.randint(2, 9))
+    )
     abstract = abstract_text(rng, rng.randint(120, 260))
     key = f"{rng.choice(LAST).lower().replace('ü', 'u')}{year}{words[0]}{i}"
     venue = rng.choice(VENUES)
-    kind, where = ("inproceedings", f"  booktitle = {{{venue}}},\n") if venue else (
-        "article", f"  journal = {{arXiv preprint arXiv:{arxiv}}},\n")
+    kind, where = (
+        ("inproceedings", f"  booktitle = {{{venue}}},\n")
+        if venue
+        else ("article", f"  journal = {{arXiv preprint arXiv:{arxiv}}},\n")
+    )
     bib = (
         f"@{kind}{{{key},\n"
         f"  title = {{{{{title.split()[0]}}}: {' '.join(title.split()[1:])} for {{LLMs}}}},\n"

@@ -39,8 +39,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 MKDOCS_YML = """\
 site_name: papershelf index bench
 theme:
@@ -74,7 +79,10 @@ TYPED = list("reinforcement agents") + ["Backspace"] * 20  # 40 keystrokes
 # the frame (the URL update, restyling far-off items) is done when the browser is idle, so an
 # event that lands within ~30 ms of the previous one can queue behind it: "back to back" shows
 # that worst case, "human pace" a fast typist (~8 keys/s) and quick clicking.
-PACES = {"back to back (30 ms gaps)": (30, 30), "human pace (120 ms between keys, 300 ms between clicks)": (120, 300)}
+PACES = {
+    "back to back (30 ms gaps)": (30, 30),
+    "human pace (120 ms between keys, 300 ms between clicks)": (120, 300),
+}
 
 
 class Server:
@@ -94,7 +102,8 @@ class Server:
                 super().send_response(code, message)
 
         self.httpd = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+            ("127.0.0.1", 0), functools.partial(Handler, directory=str(root))
+        )
         self.root = root
         self.url = f"http://127.0.0.1:{self.httpd.server_port}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -125,8 +134,21 @@ def build(n: int, work: Path) -> tuple[Path, float]:
     (work / "mkdocs.yml").write_text(MKDOCS_YML)
     start = time.perf_counter()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(work / "mkdocs.yml"),
-                    "-d", str(work / "site")], check=True, env=env)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            str(work / "mkdocs.yml"),
+            "-d",
+            str(work / "site"),
+        ],
+        check=True,
+        env=env,
+    )
     return work / "site", time.perf_counter() - start
 
 
@@ -136,7 +158,9 @@ def pct(values: list[float], p: float) -> float:
 
 
 def spread(values: list[float]) -> str:
-    return f"p50 {pct(values, 50):6.1f} ms   p95 {pct(values, 95):6.1f} ms   max {max(values):6.1f} ms"
+    return (
+        f"p50 {pct(values, 50):6.1f} ms   p95 {pct(values, 95):6.1f} ms   max {max(values):6.1f} ms"
+    )
 
 
 def measure(browser, server: Server, n: int) -> None:  # noqa: ANN001
@@ -166,18 +190,29 @@ def measure(browser, server: Server, n: int) -> None:  # noqa: ANN001
     initial = list(server.served)
 
     # Keystrokes: focusing the box fetches the abstract index; type once it is decoded.
-    focused_at = page.evaluate("() => { document.querySelector('[data-papershelf-query]').focus(); return performance.now(); }")
-    page.wait_for_function("() => performance.getEntriesByName('papershelf-search-ready').length", timeout=60_000)
-    search_ready = page.evaluate("() => performance.getEntriesByName('papershelf-search-ready')[0].startTime") - focused_at
+    focused_at = page.evaluate(
+        "() => { document.querySelector('[data-papershelf-query]').focus(); return performance.now(); }"
+    )
+    page.wait_for_function(
+        "() => performance.getEntriesByName('papershelf-search-ready').length", timeout=60_000
+    )
+    search_ready = (
+        page.evaluate("() => performance.getEntriesByName('papershelf-search-ready')[0].startTime")
+        - focused_at
+    )
     typed, typed_js = {}, {}
     for pace, gap in PACES.items():
-        page.evaluate("() => { performance.clearMeasures('papershelf-update'); window.__latency.input = []; }")
+        page.evaluate(
+            "() => { performance.clearMeasures('papershelf-update'); window.__latency.input = []; }"
+        )
         for i, key in enumerate(TYPED, 1):
             page.keyboard.press(key)
             page.wait_for_function(f"() => window.__latency.input.length >= {i}")
             page.wait_for_timeout(gap[0])
         typed[pace] = page.evaluate("() => window.__latency.input")
-        typed_js[pace] = page.evaluate("() => performance.getEntriesByName('papershelf-update').map(m => m.duration)")
+        typed_js[pace] = page.evaluate(
+            "() => performance.getEntriesByName('papershelf-update').map(m => m.duration)"
+        )
 
     # Facet clicks: toggle the two most frequent tags, the newest year and month, on and off.
     targets = [
@@ -189,14 +224,22 @@ def measure(browser, server: Server, n: int) -> None:  # noqa: ANN001
     values = [page.get_attribute(t, "data-papershelf-value") for t in targets]
     clicks, clicks_js = {}, {}
     for pace, gap in PACES.items():
-        page.evaluate("() => { performance.clearMeasures('papershelf-update'); window.__latency.click = []; }")
+        page.evaluate(
+            "() => { performance.clearMeasures('papershelf-update'); window.__latency.click = []; }"
+        )
         for i in range(40):
-            facet, value = ("tag", values[i % 2]) if i % 4 < 2 else (("year", values[2]) if i % 8 < 4 else ("month", values[3]))
+            facet, value = (
+                ("tag", values[i % 2])
+                if i % 4 < 2
+                else (("year", values[2]) if i % 8 < 4 else ("month", values[3]))
+            )
             page.click(f"[data-papershelf-facet={facet}] input[data-papershelf-value='{value}']")
             page.wait_for_function(f"() => window.__latency.click.length >= {i + 1}")
             page.wait_for_timeout(gap[1])
         clicks[pace] = page.evaluate("() => window.__latency.click")
-        clicks_js[pace] = page.evaluate("() => performance.getEntriesByName('papershelf-update').map(m => m.duration)")
+        clicks_js[pace] = page.evaluate(
+            "() => performance.getEntriesByName('papershelf-update').map(m => m.duration)"
+        )
     shown = page.text_content("[data-papershelf-count]")
 
     # Export: the BibTeX file is fetched on the first export.
@@ -208,19 +251,33 @@ def measure(browser, server: Server, n: int) -> None:  # noqa: ANN001
     export_s = time.perf_counter() - started
     context.close()
 
-    print(f"\n=== {n:,} papers: Material theme, navigation.instant, no search plugin "
-          "(Material's search index is not part of this page), no Google Fonts ===")
-    print(f"first list shown (FCP)        {load['fcp']:7.0f} ms   target: usable (first list shown) < 1000 ms")
+    print(
+        f"\n=== {n:,} papers: Material theme, navigation.instant, no search plugin "
+        "(Material's search index is not part of this page), no Google Fonts ==="
+    )
+    print(
+        f"first list shown (FCP)        {load['fcp']:7.0f} ms   target: usable (first list shown) < 1000 ms"
+    )
     print(f"DOMContentLoaded              {load['dcl']:7.0f} ms")
-    print(f"filters wired                 {load['ready']:7.0f} ms   (list scrollable and its links work before this)")
-    print(f"abstract index ready          {search_ready:7.0f} ms after focusing the box (fetch + decode)")
+    print(
+        f"filters wired                 {load['ready']:7.0f} ms   (list scrollable and its links work before this)"
+    )
+    print(
+        f"abstract index ready          {search_ready:7.0f} ms after focusing the box (fetch + decode)"
+    )
     for pace in PACES:
         print(f"-- {pace}")
-        print(f"keystroke -> frame (n={len(typed[pace])})     {spread(typed[pace])}   target p95 < 50 ms")
+        print(
+            f"keystroke -> frame (n={len(typed[pace])})     {spread(typed[pace])}   target p95 < 50 ms"
+        )
         print(f"keystroke, script only        {spread(typed_js[pace])}")
-        print(f"facet click -> frame (n={len(clicks[pace])})   {spread(clicks[pace])}   target p95 < 50 ms")
+        print(
+            f"facet click -> frame (n={len(clicks[pace])})   {spread(clicks[pace])}   target p95 < 50 ms"
+        )
         print(f"facet click, script only      {spread(clicks_js[pace])}")
-    print(f"export .bib of {exported + 1:,} entries  {export_s * 1000:7.0f} ms (click to file, incl. fetch)")
+    print(
+        f"export .bib of {exported + 1:,} entries  {export_s * 1000:7.0f} ms (click to file, incl. fetch)"
+    )
     print(f"(last view: {shown})")
     if errors or blocked:
         print(f"page errors: {errors}  blocked external requests: {blocked}")
@@ -230,7 +287,7 @@ def measure(browser, server: Server, n: int) -> None:  # noqa: ANN001
 def report_transfer(server: Server, initial: list[str]) -> None:
     # Chromium asks for the favicon again on every history.pushState/replaceState; a browser
     # cache would answer those, so each path counts once.
-    later = [p for p in dict.fromkeys(server.served[len(initial):]) if p not in initial]
+    later = [p for p in dict.fromkeys(server.served[len(initial) :]) if p not in initial]
     repeats = len(server.served) - len(initial) - len(later)
     print("transfer                                  raw        gzip")
     totals = {"initial": [0, 0], "later": [0, 0]}
@@ -242,11 +299,17 @@ def report_transfer(server: Server, initial: list[str]) -> None:
             print(f"  {path[-36:]:36} {raw / 1024:9.0f} KB {packed / 1024:7.0f} KB{when}")
     raw = totals["initial"][0] + totals["later"][0]
     packed = totals["initial"][1] + totals["later"][1]
-    print(f"  {'page load':36} {totals['initial'][0] / 1024:9.0f} KB {totals['initial'][1] / 1024:7.0f} KB")
-    print(f"  {'total, with search and export data':36} {raw / 1024:9.0f} KB {packed / 1024:7.0f} KB"
-          "   target: < 2048 KB gzip")
+    print(
+        f"  {'page load':36} {totals['initial'][0] / 1024:9.0f} KB {totals['initial'][1] / 1024:7.0f} KB"
+    )
+    print(
+        f"  {'total, with search and export data':36} {raw / 1024:9.0f} KB {packed / 1024:7.0f} KB"
+        "   target: < 2048 KB gzip"
+    )
     if repeats:
-        print(f"  ({repeats} repeated requests, e.g. the favicon after each URL change, counted once)")
+        print(
+            f"  ({repeats} repeated requests, e.g. the favicon after each URL change, counted once)"
+        )
 
 
 def main() -> None:
@@ -267,7 +330,9 @@ def main() -> None:
                 with Server(site) as server:
                     measure(browser, server, n)
         browser.close()
-    print(f"\nmachine: {os.cpu_count()} CPUs; one run each, figures are noisy: trust ratios more than ms")
+    print(
+        f"\nmachine: {os.cpu_count()} CPUs; one run each, figures are noisy: trust ratios more than ms"
+    )
 
 
 if __name__ == "__main__":

@@ -59,8 +59,12 @@ def main() -> None:
             plain_times.append(timed(plain, text))
             our_times.append(timed(ours, root))
         p, o = statistics.median(plain_times), statistics.median(our_times)
-        print(f"plain bibtexparser parse : {p:6.2f} s  (runs: {', '.join(f'{t:.2f}' for t in plain_times)})")
-        print(f"papershelf parse+normalise: {o:6.2f} s  (runs: {', '.join(f'{t:.2f}' for t in our_times)})")
+        print(
+            f"plain bibtexparser parse : {p:6.2f} s  (runs: {', '.join(f'{t:.2f}' for t in plain_times)})"
+        )
+        print(
+            f"papershelf parse+normalise: {o:6.2f} s  (runs: {', '.join(f'{t:.2f}' for t in our_times)})"
+        )
         print(f"ratio papershelf / plain  : {o / p:6.2f}x   (target: at most 2x)")
         if "--naive" in sys.argv:
             t = timed(naive, text)

@@ -21,15 +21,28 @@ UPDATE = os.environ.get("PAPERSHELF_UPDATE_GOLDEN") == "1"
 def build(site: Path, out: Path, *args: str, tool: str = "mkdocs") -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
-        [sys.executable, "-m", tool, "build", "-f", str(site / "mkdocs.yml"), "-d", str(out), *args],
-        capture_output=True, text=True, env=env, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            tool,
+            "build",
+            "-f",
+            str(site / "mkdocs.yml"),
+            "-d",
+            str(out),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
 
 
 def fragment(html: str) -> str:
     """The part of a paper page papershelf writes: header through the BibTeX block."""
     start = html.index('<header class="papershelf-paper"')
-    end = html.index("</div>", html.index("<div class=\"papershelf-bibtex")) + len("</div>")
+    end = html.index("</div>", html.index('<div class="papershelf-bibtex')) + len("</div>")
     return html[start:end]
 
 
@@ -74,8 +87,11 @@ def test_private_fields_never_reach_the_site(fixture_build: Path) -> None:
 
 
 def test_hidden_bib_fields_stay_off_every_page_and_data_file(tmp_path: Path) -> None:
-    site = fixture_with(tmp_path, "      facets: [method]\n",
-                        "      facets: [method]\n      hide: [keywords, abstract, URL, howpublished]\n")
+    site = fixture_with(
+        tmp_path,
+        "      facets: [method]\n",
+        "      facets: [method]\n      hide: [keywords, abstract, URL, howpublished]\n",
+    )
     built(site, tmp_path / "out")
     shown = {"keywords": "scaling", "abstract": "show $O(n)$ cost", "url": "example.org/paper"}
     for path in (tmp_path / "out").rglob("*"):
@@ -95,7 +111,8 @@ def test_note_links_by_file_name_and_images_beside_notes_work(tmp_path: Path) ->
     (folder / "nonote2022.md").write_text(
         "See [the Chinese one](2305.12345.md), [its abstract](deepnet.md#abstract) and\n"
         "[the key][k].\n\n![plot](figures/plot.png)\n\n[k]: zhang2023chinese.md\n",
-        encoding="utf-8")  # fmt: skip
+        encoding="utf-8",
+    )
     (folder / "figures" / "plot.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     (folder / "figures" / "paper.pdf").write_bytes(b"%PDF-1.4 private copy")
     result = build(site, tmp_path / "out", "--strict")
@@ -110,11 +127,14 @@ def test_note_links_by_file_name_and_images_beside_notes_work(tmp_path: Path) ->
 
 
 def test_math_in_titles_and_abstracts_is_typeset_with_arithmatex(tmp_path: Path) -> None:
-    site = fixture_with(tmp_path, "markdown_extensions:\n",
-                        "markdown_extensions:\n  - pymdownx.arithmatex: {generic: true}\n")
+    site = fixture_with(
+        tmp_path,
+        "markdown_extensions:\n",
+        "markdown_extensions:\n  - pymdownx.arithmatex: {generic: true}\n",
+    )
     built(site, tmp_path / "out")
     html = (tmp_path / "out" / "papers" / "muller2024-deep-nets" / "index.html").read_text("utf-8")
-    title = html[html.index('<h1 class="papershelf-paper-title">'):html.index("</h1>")]
+    title = html[html.index('<h1 class="papershelf-paper-title">') : html.index("</h1>")]
     assert '<span class="arithmatex">\\(\\mathcal{O}(n)\\)</span>' in title
     assert '<span class="arithmatex">\\(O(n)\\)</span>' in html  # the abstract's
 
@@ -155,8 +175,10 @@ def test_strict_build_fails_on_bad_entry_but_plain_build_keeps_the_rest(tmp_path
     assert strict.returncode != 0
     lines = (site / "bib" / "refs.bib").read_text().splitlines()
     line = lines.index("  title = {Oops {unbalanced},") + 1
-    assert (f"bib/refs.bib:{line}: entry 'broken': malformed entry skipped: the value of field "
-            "'title' is never closed") in strict.stderr
+    assert (
+        f"bib/refs.bib:{line}: entry 'broken': malformed entry skipped: the value of field "
+        "'title' is never closed"
+    ) in strict.stderr
     relaxed = build(site, tmp_path / "relaxed")
     assert relaxed.returncode == 0, relaxed.stderr
     catalogue = json.loads((tmp_path / "relaxed" / "papers.json").read_text(encoding="utf-8"))
@@ -207,13 +229,17 @@ def test_chinese_notes_need_a_search_separator_that_splits_where_material_cuts_w
 ) -> None:
     site = copy_fixture(tmp_path)
     config = site / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8").replace("name: mkdocs, highlightjs: false", "name: material")
+    text = config.read_text(encoding="utf-8").replace(
+        "name: mkdocs, highlightjs: false", "name: material"
+    )
     config.write_text(text, encoding="utf-8")
     default = build(site, tmp_path / "default", "--strict")
     assert default.returncode != 0
     assert "Material's search `separator` '[\\s\\-]+' does not split at U+200B" in default.stderr
-    config.write_text(text.replace("  - search\n", "  - search:\n      separator: '[\\s\\u200b\\-]+'\n"),
-                      encoding="utf-8")  # fmt: skip
+    config.write_text(
+        text.replace("  - search\n", "  - search:\n      separator: '[\\s\\u200b\\-]+'\n"),
+        encoding="utf-8",
+    )
     fixed = build(site, tmp_path / "fixed", "--strict")
     assert fixed.returncode == 0, fixed.stderr
     index = json.loads((tmp_path / "fixed" / "search" / "search_index.json").read_text("utf-8"))
@@ -224,15 +250,20 @@ def test_chinese_notes_need_a_search_separator_that_splits_where_material_cuts_w
 def test_own_pages_cite_papers_and_an_unknown_key_is_a_warning(tmp_path: Path) -> None:
     site = copy_fixture(tmp_path)
     config = site / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  - search\n", "  - search\n  - macros\n"),
-                      encoding="utf-8")  # fmt: skip
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  - search\n", "  - search\n  - macros\n"),
+        encoding="utf-8",
+    )
     (site / "docs" / "reading.md").write_text(
         '# Reading\n\nSee {{ cite("zhang2023chinese") }}; {{ papershelf.count }} papers.\n',
-        encoding="utf-8")  # fmt: skip
+        encoding="utf-8",
+    )
     good = build(site, tmp_path / "good", "--strict")
     assert good.returncode == 0, good.stderr
     html = (tmp_path / "good" / "reading" / "index.html").read_text(encoding="utf-8")
-    assert '<a href="../papers/zhang2023chinese/">Chinese Notes Are First-Class</a>; 3 papers.' in html
+    assert (
+        '<a href="../papers/zhang2023chinese/">Chinese Notes Are First-Class</a>; 3 papers.' in html
+    )
     (site / "docs" / "reading.md").write_text('See {{ cite("nobody1999") }}.\n', encoding="utf-8")
     bad = build(site, tmp_path / "bad", "--strict")
     assert bad.returncode != 0

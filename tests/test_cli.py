@@ -29,8 +29,11 @@ def new_site(root: Path) -> Path:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "bib").rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted((root / "bib").rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -61,13 +64,17 @@ def test_import_brings_in_every_paper_with_its_note(imported: Path, monkeypatch,
     assert run(imported, "check", monkeypatch=monkeypatch) == 0
 
 
-def test_reimport_keeps_front_matter_a_person_added(tmp_path: Path, imported: Path, monkeypatch) -> None:
+def test_reimport_keeps_front_matter_a_person_added(
+    tmp_path: Path, imported: Path, monkeypatch
+) -> None:
     site = tmp_path / "site"
     shutil.copytree(imported, site)
     note = site / "bib" / "notes" / "li2025start.md"
     text = note.read_text(encoding="utf-8")
     edited = text.replace("---\n", "---\nstatus: read\ntags: [tools]\n", 1)
-    edited = edited.replace(edited[edited.index("  - {"):edited.index("}\n", edited.index("  - {")) + 2], "")
+    edited = edited.replace(
+        edited[edited.index("  - {") : edited.index("}\n", edited.index("  - {")) + 2], ""
+    )
     note.write_text(edited, encoding="utf-8")  # two fields added, one review line ticked off
     # The text is the same, so the re-import leaves the note as it is...
     assert run(site, "import", str(SEED), "--metadata", str(META), monkeypatch=monkeypatch) == 0
@@ -86,7 +93,7 @@ def test_uncertain_spans_point_at_their_line_of_the_note_file(imported: Path) ->
         lines = Path(imported, entry.note.path).read_text(encoding="utf-8").splitlines()
         for span in entry.note.uncertain:
             row, at = lines[span["line"] - 1], span["column"] - 1
-            assert row[at:at + len(span["text"])] == span["text"], (entry.note.path, span)
+            assert row[at : at + len(span["text"])] == span["text"], (entry.note.path, span)
             checked += 1
     assert checked > 100  # the seed's damage leaves hundreds of close calls
 
@@ -97,22 +104,28 @@ def test_paper_page_shows_each_uncertain_passage_in_its_context(imported: Path) 
     lines = Path(imported, entry.note.path).read_text(encoding="utf-8").splitlines()
     for span in entry.note.uncertain:
         row, at = lines[span["line"] - 1], span["column"] - 1
-        shown = f"{row[max(0, at - 8):at].lstrip()}<mark>{span['text']}</mark>{row[at + len(span['text']):at + len(span['text']) + 8].rstrip()}"
+        shown = f"{row[max(0, at - 8) : at].lstrip()}<mark>{span['text']}</mark>{row[at + len(span['text']) : at + len(span['text']) + 8].rstrip()}"
         assert shown in html, span
 
 
 def test_a_passage_corrected_by_hand_leaves_the_review_list() -> None:
     from papershelf.model import Note
 
-    spans = ({"line": 3, "column": 5, "text": "与", "alternatives": ["不"]},
-             {"line": 4, "column": 4, "text": "中", "alternatives": ["不"]})
+    spans = (
+        {"line": 3, "column": 5, "text": "与", "alternatives": ["不"]},
+        {"line": 4, "column": 4, "text": "中", "alternatives": ["不"]},
+    )
     note = Note("bib/notes/x.md", "提升效率与精度\n在训练中学习\n", body_line=3, uncertain=spans)
     assert "2 passages may be wrong" in uncertain_html(note)
     edited = Note(note.path, "提升效率和精度\n在训练中学习\n", body_line=3, uncertain=spans)
     html = uncertain_html(edited)
     assert "1 passage may be wrong" in html and "<mark>中</mark>" in html and "与" not in html
-    assert uncertain_html(Note(note.path, "提升效率和精度\n在训练里学习\n", body_line=3,
-                               uncertain=spans)) == ""
+    assert (
+        uncertain_html(
+            Note(note.path, "提升效率和精度\n在训练里学习\n", body_line=3, uncertain=spans)
+        )
+        == ""
+    )
     # Lines added to the front matter move the whole body: the passages move with it.
     moved = Note(note.path, note.body, body_line=5, uncertain=spans)
     assert "2 passages may be wrong" in uncertain_html(moved)
@@ -127,14 +140,18 @@ def test_uncertain_passages_are_marked_where_they_stand() -> None:
     from papershelf.pages import mark_uncertain
 
     body = "### 效率与精度\n提升效率与精度\n`与` 和 [与](https://x.org/与)\n```\n与\n```\n"
-    spans = tuple({"line": 3 + i, "column": c, "text": "与", "alternatives": ["中", "不"]}
-                  for i, c in ((0, 7), (1, 5), (2, 2), (2, 8), (2, 25), (4, 1)))
+    spans = tuple(
+        {"line": 3 + i, "column": c, "text": "与", "alternatives": ["中", "不"]}
+        for i, c in ((0, 7), (1, 5), (2, 2), (2, 8), (2, 25), (4, 1))
+    )
     marked = mark_uncertain(Note("bib/notes/x.md", body, body_line=3, uncertain=spans))
     assert marked.splitlines() == [
         "### 效率与精度",  # headings keep plain text (their anchors and the table of contents)
         '提升效率<mark class="papershelf-unsure" title="or 中, 不">与</mark>精度',
         '`与` 和 [<mark class="papershelf-unsure" title="or 中, 不">与</mark>](https://x.org/与)',
-        "```", "与", "```",  # code is left alone
+        "```",
+        "与",
+        "```",  # code is left alone
     ]
 
 
@@ -145,7 +162,9 @@ def test_second_import_changes_nothing(imported: Path, monkeypatch, capsys) -> N
     assert "added 0 entries" in capsys.readouterr().out
 
 
-def test_hand_edited_note_is_never_overwritten(tmp_path: Path, imported: Path, monkeypatch, capsys) -> None:
+def test_hand_edited_note_is_never_overwritten(
+    tmp_path: Path, imported: Path, monkeypatch, capsys
+) -> None:
     site = tmp_path / "site"
     shutil.copytree(imported, site)
     note = site / "bib" / "notes" / "li2025start.md"
@@ -175,7 +194,9 @@ def test_other_formats_are_refused_cleanly(tmp_path: Path, monkeypatch, capsys) 
     assert not (site / "bib").exists()
 
 
-def test_failed_import_leaves_files_as_they_were(tmp_path: Path, imported: Path, monkeypatch) -> None:
+def test_failed_import_leaves_files_as_they_were(
+    tmp_path: Path, imported: Path, monkeypatch
+) -> None:
     site = tmp_path / "site"
     shutil.copytree(imported, site)
     for note in list((site / "bib" / "notes").glob("*.md"))[:5]:
@@ -200,7 +221,9 @@ def test_export_round_trip(tmp_path: Path, imported: Path, monkeypatch) -> None:
     exported = tmp_path / "list.md"
     assert run(imported, "export", "markdown", "-o", str(exported), monkeypatch=monkeypatch) == 0
     text = exported.read_text(encoding="utf-8")
-    seed_anchors = [p.anchor for p in parse_paper_list(SEED.read_text(encoding="utf-8"), "s").papers]
+    seed_anchors = [
+        p.anchor for p in parse_paper_list(SEED.read_text(encoding="utf-8"), "s").papers
+    ]
     listing = parse_paper_list(text, "list.md")
     assert listing.problems == []
     assert sorted(p.anchor for p in listing.papers) == sorted(seed_anchors)
@@ -212,10 +235,20 @@ def test_export_round_trip(tmp_path: Path, imported: Path, monkeypatch) -> None:
     first, second = load_library(Settings(root=imported)), load_library(Settings(root=site))
 
     def view(library):
-        return {e.paper.key: (e.paper.title, e.paper.arxiv, e.paper.arxiv_version, e.paper.year,
-                              e.paper.month, e.paper.links.code, e.paper.links.project,
-                              e.paper.abstract, e.note.body if e.note else None)
-                for e in library.entries}
+        return {
+            e.paper.key: (
+                e.paper.title,
+                e.paper.arxiv,
+                e.paper.arxiv_version,
+                e.paper.year,
+                e.paper.month,
+                e.paper.links.code,
+                e.paper.links.project,
+                e.paper.abstract,
+                e.note.body if e.note else None,
+            )
+            for e in library.entries
+        }
 
     assert view(first) == view(second)
 
@@ -233,20 +266,27 @@ def test_check_reports_problems_in_text_and_json(tmp_path: Path, monkeypatch, ca
     assert run(site, "check", "--format", "json", monkeypatch=monkeypatch) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["papers"] == 4
-    assert [(p["code"], p["line"], p["key"]) for p in report["problems"]] == [("bad-month", 33, "late")]
+    assert [(p["code"], p["line"], p["key"]) for p in report["problems"]] == [
+        ("bad-month", 33, "late")
+    ]
 
 
-def test_check_reports_a_search_separator_that_hides_chinese_words(tmp_path: Path, monkeypatch,
-                                                                     capsys) -> None:
+def test_check_reports_a_search_separator_that_hides_chinese_words(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site)
     config = site / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8").replace("name: mkdocs, highlightjs: false", "name: material")
+    text = config.read_text(encoding="utf-8").replace(
+        "name: mkdocs, highlightjs: false", "name: material"
+    )
     config.write_text(text, encoding="utf-8")
     assert run(site, "check", monkeypatch=monkeypatch) == 1
     assert "mkdocs.yml: the papers or notes hold Chinese text" in capsys.readouterr().out
-    config.write_text(text.replace("  - search\n", "  - search:\n      separator: '[\\s\\u200b\\-]+'\n"),
-                      encoding="utf-8")  # fmt: skip
+    config.write_text(
+        text.replace("  - search\n", "  - search:\n      separator: '[\\s\\u200b\\-]+'\n"),
+        encoding="utf-8",
+    )
     assert run(site, "check", monkeypatch=monkeypatch) == 0
 
 
@@ -264,7 +304,9 @@ def test_check_without_config_says_what_to_do(tmp_path: Path, monkeypatch, capsy
     assert "run papershelf from your site's root" in capsys.readouterr().err
 
 
-def test_check_and_strict_build_report_the_same_problems(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_check_and_strict_build_report_the_same_problems(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
     import re
     import subprocess
     import sys
@@ -272,41 +314,63 @@ def test_check_and_strict_build_report_the_same_problems(tmp_path: Path, monkeyp
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site)
     with (site / "bib" / "refs.bib").open("a") as bib:
-        bib.write("\n@article{late, title = {Late}, year = {2020}, month = {Smarch}}\n"
-                  "@article{broken, title = {Oops {x}, year = 2020}\n"
-                  "@misc{nodate, title = {No date}, journal = undefinedmacro}\n")
+        bib.write(
+            "\n@article{late, title = {Late}, year = {2020}, month = {Smarch}}\n"
+            "@article{broken, title = {Oops {x}, year = 2020}\n"
+            "@misc{nodate, title = {No date}, journal = undefinedmacro}\n"
+        )
     (site / "bib" / "notes" / "ghost.md").write_text("---\nstatus: done\n---\nNobody's note.\n")
     assert run(site, "check", monkeypatch=monkeypatch) == 1
     checked = set(capsys.readouterr().out.splitlines())
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
-                             str(site / "mkdocs.yml"), "-d", str(tmp_path / "out")],
-                            capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(site / "mkdocs.yml"),
+            "-d",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     assert result.returncode != 0
     warned = set(re.findall(r"^WARNING\s+-\s+papershelf: (.*)$", result.stderr, re.MULTILINE))
     assert len(checked) >= 5
     assert warned == checked
 
 
-def test_import_stops_when_the_bibliography_cannot_be_read(tmp_path: Path, imported: Path,
-                                                           monkeypatch, capsys) -> None:
+def test_import_stops_when_the_bibliography_cannot_be_read(
+    tmp_path: Path, imported: Path, monkeypatch, capsys
+) -> None:
     site = tmp_path / "site"
     shutil.copytree(imported, site)
-    (site / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - papershelf:\n"
-                                     "      bib: [bib/papers.bib, bib/extra.bib]\n")
+    (site / "mkdocs.yml").write_text(
+        "site_name: T\nplugins:\n  - papershelf:\n      bib: [bib/papers.bib, bib/extra.bib]\n"
+    )
     before = snapshot(site)
     assert run(site, "import", str(SEED), monkeypatch=monkeypatch) == 2
     assert "bib/extra.bib" in capsys.readouterr().err
     assert snapshot(site) == before  # not 41 duplicates of what is there
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (None, "cannot be read"),
-    ("# not json", ":1: not JSON"),
-    ('{"arxiv_id": "2503.04625"}', "not a JSON dict"),
-    ('[{"arxiv_id": "2503.04625", "authors": "Li, C"}]', '"authors" must be a list'),
-], ids=["missing", "not-json", "object", "authors-string"])
-def test_bad_metadata_is_a_message_not_a_traceback(tmp_path: Path, monkeypatch, capsys,
-                                                   content: str | None, message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot be read"),
+        ("# not json", ":1: not JSON"),
+        ('{"arxiv_id": "2503.04625"}', "not a JSON dict"),
+        ('[{"arxiv_id": "2503.04625", "authors": "Li, C"}]', '"authors" must be a list'),
+    ],
+    ids=["missing", "not-json", "object", "authors-string"],
+)
+def test_bad_metadata_is_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch, capsys, content: str | None, message: str
+) -> None:
     site = new_site(tmp_path / "site")
     meta = tmp_path / "meta.json"
     if content is not None:
@@ -322,8 +386,9 @@ def test_tags_that_were_text_in_the_old_fences_stay_text(imported: Path) -> None
     assert "&lt;search&gt;" in note.body and "<search>" not in note.body
 
 
-def test_importing_the_export_keeps_the_review_lists(tmp_path: Path, imported: Path,
-                                                     monkeypatch, capsys) -> None:
+def test_importing_the_export_keeps_the_review_lists(
+    tmp_path: Path, imported: Path, monkeypatch, capsys
+) -> None:
     site = tmp_path / "site"
     shutil.copytree(imported, site)
     exported = tmp_path / "list.md"
@@ -335,11 +400,14 @@ def test_importing_the_export_keeps_the_review_lists(tmp_path: Path, imported: P
 
 
 def test_a_truncated_list_leaves_out_the_cut_note_and_a_full_import_completes_it(
-        tmp_path: Path, monkeypatch, capsys) -> None:
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
     site = new_site(tmp_path / "site")
     text = SEED.read_text(encoding="utf-8")
     cut = tmp_path / "cut.md"
-    cut.write_text(text[: text.index("```", text.index("## ", text.index("# TLDR/Notes")) + 400) + 200])
+    cut.write_text(
+        text[: text.index("```", text.index("## ", text.index("# TLDR/Notes")) + 400) + 200]
+    )
     assert run(site, "import", str(cut), monkeypatch=monkeypatch) == 1
     err = capsys.readouterr().err
     assert "its note was not imported" in err and "has no TLDR/Notes section" in err
@@ -353,15 +421,16 @@ def test_a_truncated_list_leaves_out_the_cut_note_and_a_full_import_completes_it
     assert library.problems == () and all(e.paper.abstract and e.note for e in library.entries)
 
 
-def test_a_list_without_items_or_with_an_item_twice_says_so(tmp_path: Path, monkeypatch,
-                                                            capsys) -> None:
+def test_a_list_without_items_or_with_an_item_twice_says_so(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
     site = new_site(tmp_path / "site")
     empty = tmp_path / "empty.md"
     empty.write_text("# Paper List from BIB File: x.bib\n")
     assert run(site, "import", str(empty), monkeypatch=monkeypatch) == 2
     assert "no list items" in capsys.readouterr().err
     text = SEED.read_text(encoding="utf-8")
-    first = text[text.index("- ["):text.index("\n", text.index("[[Paper]")) + 1]
+    first = text[text.index("- [") : text.index("\n", text.index("[[Paper]")) + 1]
     twice = tmp_path / "twice.md"
     twice.write_text(text.replace(first, first + first, 1), encoding="utf-8")
     assert run(site, "import", str(twice), monkeypatch=monkeypatch) == 1
@@ -373,4 +442,6 @@ def test_line_breaks_that_showed_in_the_old_fences_still_show(imported: Path) ->
     body = load_library(Settings(root=imported)).by_key()["bai2025effective"].note.body
     heading = next(line for line in body.splitlines() if line.startswith("💡 创新点1"))
     assert heading.endswith("范式  ")  # a Markdown hard break, not a join with the next line
-    assert all(not line.endswith("  ") for line in body.splitlines() if line.startswith(("#", "- ")))
+    assert all(
+        not line.endswith("  ") for line in body.splitlines() if line.startswith(("#", "- "))
+    )

@@ -33,6 +33,7 @@ from papershelf.library import Settings, load_library
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(p.name.removesuffix(".expect.yaml") for p in CORPUS.glob("*.expect.yaml"))
 
+
 def load_expectations(name: str) -> dict:
     return yaml.safe_load((CORPUS / f"{name}.expect.yaml").read_text(encoding="utf-8"))
 
@@ -132,8 +133,11 @@ def test_case_builds(name: str, tmp_path: Path) -> None:
     before = files_under(tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-f", str(site / "mkdocs.yml"), "-d", str(out)],
-        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, timeout=300,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     written = files_under(tmp_path) - before
@@ -153,6 +157,9 @@ def test_case_builds(name: str, tmp_path: Path) -> None:
         assert "Zotero/storage" not in text and "PRIVATE-ANNOTE" not in text, path
         if path.suffix == ".html":
             found = scan(text)
-            assert not found.handlers and not found.unsafe_links, (path, found.handlers,
-                                                                   found.unsafe_links)  # fmt: skip
+            assert not found.handlers and not found.unsafe_links, (
+                path,
+                found.handlers,
+                found.unsafe_links,
+            )
             assert not any("alert(" in s for s in found.scripts), path

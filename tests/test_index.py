@@ -29,22 +29,42 @@ BIB = r"""
   keywords = {RL}, abstract = {检索增强 reasoning; agents!}}
 @article{c, title = {Gamma}, author = {Roe, Richard}, year = 2023, journal = {NeurIPS}}
 """
-NOTES = {"a.md": "---\nstatus: read\nmethod: [PPO, GRPO]\n---\nA note.\n",
-         "c.md": "---\nmethod: PPO\n---\n"}  # fmt: skip
+NOTES = {
+    "a.md": "---\nstatus: read\nmethod: [PPO, GRPO]\n---\nA note.\n",
+    "c.md": "---\nmethod: PPO\n---\n",
+}
 
 
-@pytest.mark.parametrize(("text", "folded"), [
-    ("Müller", "muller"), ("SÉBASTIEN", "sebastien"), ("Straße", "strasse"), ("Łukasz", "lukasz"),
-    ("Øresund Æble", "oresund aeble"), ("ﬁne", "fine"), ("检索增强", "检索增强"), ("ÇA", "ca"),
-], ids=str)  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Müller", "muller"),
+        ("SÉBASTIEN", "sebastien"),
+        ("Straße", "strasse"),
+        ("Łukasz", "lukasz"),
+        ("Øresund Æble", "oresund aeble"),
+        ("ﬁne", "fine"),
+        ("检索增强", "检索增强"),
+        ("ÇA", "ca"),
+    ],
+    ids=str,
+)
 def test_fold_drops_accents_and_case(text: str, folded: str) -> None:
     assert fold(text) == folded
 
 
-@pytest.mark.parametrize(("word", "token"), [
-    ("(rag),", "rag"), ("on-policy.", "on-policy"), ("agents!", "agents"), ("—", "—"),
-    ("_x_", "x"), ("reasoning;", "reasoning"), ("「检索」", "检索"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("word", "token"),
+    [
+        ("(rag),", "rag"),
+        ("on-policy.", "on-policy"),
+        ("agents!", "agents"),
+        ("—", "—"),
+        ("_x_", "x"),
+        ("reasoning;", "reasoning"),
+        ("「检索」", "检索"),
+    ],
+)
 def test_search_token_trims_edge_punctuation(word: str, token: str) -> None:
     assert search_token(word) == token
 
@@ -96,14 +116,18 @@ def test_facets_tables_and_per_paper_values(load) -> None:
     assert values("note") == [["yes"], ["no"], ["no"]]
     assert values("status") == [["read"], ["none"], ["none"]]
     assert values("method") == [["PPO", "GRPO"], [], ["PPO"]]
-    assert facets["year"]["values"] == ["2024", "2023"] and facets["month"]["labels"] == ["May 2024"]
+    assert facets["year"]["values"] == ["2024", "2023"] and facets["month"]["labels"] == [
+        "May 2024"
+    ]
     assert "status" in RESERVED and "method" not in RESERVED
 
 
 def test_data_files_name_each_other_by_content_hash(load) -> None:
     files = index_files(load(BIB))
     data = json.loads(files["index-data.json"])
-    assert data["search"].startswith("index-search.json?v=") and data["bibtex"].startswith("index-bibtex.json?v=")
+    assert data["search"].startswith("index-search.json?v=") and data["bibtex"].startswith(
+        "index-bibtex.json?v="
+    )
     bibtex = json.loads(files["index-bibtex.json"])["bibtex"]
     assert bibtex[0].startswith("@article{a,") and "abstract" not in bibtex[0]  # public fields only
     changed = index_files(load(BIB.replace("Retrieval", "Recall")))

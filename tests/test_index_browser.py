@@ -40,8 +40,9 @@ def example(tmp_path_factory, serve) -> tuple[str, list[dict]]:
     out.mkdir()
     base = serve(out)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    (work / "mkdocs.yml").write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: {base}", config),
-                                     encoding="utf-8")  # fmt: skip
+    (work / "mkdocs.yml").write_text(
+        re.sub(r"(?m)^site_url: .*$", f"site_url: {base}", config), encoding="utf-8"
+    )
     build_site(work / "mkdocs.yml", out, "--strict")
     return base, json.loads((out / "papers.json").read_text(encoding="utf-8"))
 
@@ -67,7 +68,9 @@ def wait_shown(page, keys: list[str]) -> None:
         page.wait_for_function(
             f"expected => {{ const got = ({SHOWN_KEYS})(document); "
             "return got.length === expected.length && expected.every(k => got.includes(k)); }",
-            arg=keys, timeout=5000)  # fmt: skip
+            arg=keys,
+            timeout=5000,
+        )
     assert sorted(shown(page)) == sorted(keys)
 
 
@@ -92,13 +95,25 @@ def query_of(page, expected: list[tuple[str, str]] | None = None) -> list[tuple[
             page.wait_for_function(
                 """expected => { const got = [...new URLSearchParams(location.search)].map(p => p.join("="));
                    return got.length === expected.length && expected.every(p => got.includes(p)); }""",
-                arg=[f"{k}={v}" for k, v in expected], timeout=5000)  # fmt: skip
+                arg=[f"{k}={v}" for k, v in expected],
+                timeout=5000,
+            )
     return parse_qsl(urlsplit(page.url).query)
 
 
 def text_match(paper: dict, words: list[str]) -> bool:
-    hay = fold(" ".join([paper["title"], paper["summary"], paper["venue"], paper["abstract"],
-                         *paper["authors"], *paper["tags"]]))  # fmt: skip
+    hay = fold(
+        " ".join(
+            [
+                paper["title"],
+                paper["summary"],
+                paper["venue"],
+                paper["abstract"],
+                *paper["authors"],
+                *paper["tags"],
+            ]
+        )
+    )
     return all(word in hay for word in words)
 
 
@@ -171,8 +186,16 @@ def test_facets_or_within_and_across_with_counts(page, example) -> None:
         want = sum(1 for p in papers if tag in p["tags"] and p["venue"] == "arXiv")
         assert facet_count(page, "tag", tag) == want, tag
     month = f"{papers[0]['year']}-{papers[0]['month']:02d}"
-    assert facet_count(page, "month", month) == len(keys(papers, lambda p: (
-        in_tags(p) and p["venue"] == "arXiv" and (p["year"], p["month"]) == (papers[0]["year"], papers[0]["month"]))))
+    assert facet_count(page, "month", month) == len(
+        keys(
+            papers,
+            lambda p: (
+                in_tags(p)
+                and p["venue"] == "arXiv"
+                and (p["year"], p["month"]) == (papers[0]["year"], papers[0]["month"])
+            ),
+        )
+    )
     want = [("tag", t) for t in tags] + [("venue", "arXiv")]
     assert sorted(query_of(page, want)) == sorted(want)
 
@@ -196,8 +219,11 @@ def test_a_link_reproduces_the_view(page, example) -> None:
     base, papers = example
     tag = "Computation and Language"
     open_index(page, base, f"?q=search&tag={quote(tag)}&sort=oldest")
-    expected = [k for k in reversed(keys(papers)) if k in
-                keys(papers, lambda p: tag in p["tags"] and text_match(p, ["search"]))]
+    expected = [
+        k
+        for k in reversed(keys(papers))
+        if k in keys(papers, lambda p: tag in p["tags"] and text_match(p, ["search"]))
+    ]
     wait_shown(page, expected)
     assert shown(page) == expected  # oldest first
     assert page.input_value("[data-papershelf-query]") == "search"
@@ -205,11 +231,18 @@ def test_a_link_reproduces_the_view(page, example) -> None:
     assert page.input_value("[data-papershelf-sort]") == "oldest"
     # Material's search also opens itself for a ?q= (and drops q when closed): not here.
     assert not page.is_checked("#__search"), "Material's search dialog took the filter's text"
-    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === 'search'",
-                           timeout=5000)  # fmt: skip
-    assert parse_qsl(urlsplit(page.url).query) == [("q", "search"), ("tag", tag), ("sort", "oldest")]
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('q') === 'search'", timeout=5000
+    )
+    assert parse_qsl(urlsplit(page.url).query) == [
+        ("q", "search"),
+        ("tag", tag),
+        ("sort", "oldest"),
+    ]
     headings = page.eval_on_selector_all(
-        ".papershelf-group:not([hidden]) .papershelf-group-title", "hs => hs.map(h => h.firstChild.textContent.trim())")
+        ".papershelf-group:not([hidden]) .papershelf-group-title",
+        "hs => hs.map(h => h.firstChild.textContent.trim())",
+    )
     dates = [(p["year"], p["month"]) for p in papers if p["key"] in expected]
     assert headings[0].endswith(str(dates[-1][0])) and len(headings) == len(dict.fromkeys(dates))
 
@@ -220,13 +253,17 @@ def test_sort_by_title_regroups_by_letter(page, example) -> None:
     page.select_option("[data-papershelf-sort]", "title")
     page.wait_for_function("() => location.search === '?sort=title'")
     titles = page.eval_on_selector_all(
-        "[data-papershelf-key] .papershelf-item-title", "as => as.map(a => a.textContent)")
+        "[data-papershelf-key] .papershelf-item-title", "as => as.map(a => a.textContent)"
+    )
+
     def filed(title: str) -> str:  # a leading article is passed over, as catalogues do
         return re.sub(r"^(the|an?)\s+", "", fold(title))
 
     assert sorted(titles, key=filed) == titles and len(titles) == len(papers)
     assert any(fold(t).startswith("the ") for t in titles)  # so the rule above is exercised
-    headings = page.eval_on_selector_all(".papershelf-group-title", "hs => hs.map(h => h.firstChild.textContent.trim())")
+    headings = page.eval_on_selector_all(
+        ".papershelf-group-title", "hs => hs.map(h => h.firstChild.textContent.trim())"
+    )
     assert headings == sorted(set(headings)) and headings[0] == filed(titles[0])[0].upper()
 
 
@@ -265,13 +302,17 @@ def test_typing_is_one_step_back(page, example) -> None:
     assert page.input_value("[data-papershelf-query]") == ""
 
 
-@pytest.mark.parametrize("query", [
-    "?tag=No+such+tag&bogus=1&sort=sideways",
-    "?q=%E0%A4%A&year=%ZZ",
-    "?q=" + "x" * 5000 + "&tag=" + "y" * 5000,
-    "?venue=arxiv",  # known value, other case: kept, respelled
-    "?" + "&".join(f"f{i}=v" for i in range(500)),
-], ids=["unknown", "bad-encoding", "huge", "case", "many"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?tag=No+such+tag&bogus=1&sort=sideways",
+        "?q=%E0%A4%A&year=%ZZ",
+        "?q=" + "x" * 5000 + "&tag=" + "y" * 5000,
+        "?venue=arxiv",  # known value, other case: kept, respelled
+        "?" + "&".join(f"f{i}=v" for i in range(500)),
+    ],
+    ids=["unknown", "bad-encoding", "huge", "case", "many"],
+)
 def test_bad_query_strings_are_ignored_and_cleaned(page, example, query: str) -> None:
     base, papers = example
     open_index(page, base, query)
@@ -291,7 +332,9 @@ def test_a_documented_value_no_paper_has_shows_no_papers(page, example) -> None:
     wait_shown(page, [])
     assert count_text(page) == f"Showing 0 of {len(papers)} papers"
     assert page.evaluate("() => location.search") == "?note=no"  # kept, not widened to all
-    assert page.locator('.papershelf-chip[data-papershelf-value="no"]').text_content() == "No note ✕"
+    assert (
+        page.locator('.papershelf-chip[data-papershelf-value="no"]').text_content() == "No note ✕"
+    )
     assert facet_box(page, "note", "no").is_checked()  # shown, so it can be unchecked
 
 
@@ -307,7 +350,9 @@ def test_export_downloads_exactly_the_shown_papers_as_bibtex(page, example) -> N
     assert download.value.suggested_filename == "papers.bib"
     assert re.findall(r"^@\w+\{([^,]+),", text, re.MULTILINE) == expected
     assert "imported" not in text and "file =" not in text
-    page.wait_for_function("() => /Downloaded 5 entries/.test(document.querySelector('.papershelf-message').textContent)")
+    page.wait_for_function(
+        "() => /Downloaded 5 entries/.test(document.querySelector('.papershelf-message').textContent)"
+    )
 
 
 def test_export_copies_the_shown_papers_as_markdown(browser, example) -> None:
@@ -319,7 +364,9 @@ def test_export_copies_the_shown_papers_as_markdown(browser, example) -> None:
     expected = [p for p in papers if p["venue"] == "COLM 2025"]
     wait_shown(page, [p["key"] for p in expected])
     page.click('[data-papershelf-export="markdown"]')
-    page.wait_for_function("() => /Copied 3 papers/.test(document.querySelector('.papershelf-message').textContent)")
+    page.wait_for_function(
+        "() => /Copied 3 papers/.test(document.querySelector('.papershelf-message').textContent)"
+    )
     lines = page.evaluate("() => navigator.clipboard.readText()").splitlines()
     assert len(lines) == len(expected)
     for line, paper in zip(lines, expected, strict=True):
@@ -342,10 +389,13 @@ def test_a_paper_page_has_one_copy_button_that_covers_no_text(browser, example) 
     button, code = copy.bounding_box(), box.locator("pre").bounding_box()
     assert button and code and button["y"] + button["height"] <= code["y"]
     copy.click()
-    page.wait_for_function("() => document.querySelector('.papershelf-copy').textContent === 'Copied'")
+    page.wait_for_function(
+        "() => document.querySelector('.papershelf-copy').textContent === 'Copied'"
+    )
     assert page.evaluate("() => navigator.clipboard.readText()").startswith("@")
-    page.wait_for_function("() => document.querySelector('.papershelf-copy').textContent === 'Copy'",
-                           timeout=5000)  # fmt: skip
+    page.wait_for_function(
+        "() => document.querySelector('.papershelf-copy').textContent === 'Copy'", timeout=5000
+    )
     context.close()
 
 
@@ -387,8 +437,9 @@ def test_material_instant_navigation_wires_the_index(page, example) -> None:
     view = keys(papers, lambda p: p["venue"] == "ICML 2025" and text_match(p, ["reasoning"]))
     assert view
     wait_shown(page, view)
-    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === 'reasoning'",
-                           timeout=5000)  # fmt: skip
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('q') === 'reasoning'", timeout=5000
+    )
     page.click("[data-papershelf-key]:not([hidden]) a.papershelf-item-title")
     page.wait_for_selector(".papershelf-paper")
     page.go_back()
@@ -406,7 +457,9 @@ def test_on_a_phone_a_shared_view_shows_its_papers_first(page, example) -> None:
     expected = keys(papers, lambda p: p["venue"] == "ICML 2025")
     wait_shown(page, expected)
     toggle = page.locator(".papershelf-filters-toggle")
-    assert toggle.text_content() == "Filters (1)" and toggle.get_attribute("aria-expanded") == "false"
+    assert (
+        toggle.text_content() == "Filters (1)" and toggle.get_attribute("aria-expanded") == "false"
+    )
     first = page.locator(f'[data-papershelf-key="{expected[0]}"]')
     assert first.bounding_box()["y"] < 844, "the papers are below the fold, under the filters"
     toggle.click()
@@ -420,8 +473,9 @@ def test_plain_mkdocs_theme_link_with_text_keeps_its_search_dialog_shut(page, fi
     page.wait_for_timeout(500)  # the theme's dialog fades in
     assert not page.is_visible("#mkdocs_search_modal"), "the theme's search took the filter's text"
     assert page.input_value("[data-papershelf-query]") == "muller"
-    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === 'muller'",
-                           timeout=5000)  # fmt: skip
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('q') === 'muller'", timeout=5000
+    )
 
 
 def test_plain_mkdocs_theme_accents_chinese_and_extra_facets(page, fixture_site) -> None:
@@ -444,7 +498,10 @@ def test_a_paper_page_tag_opens_the_index_filtered_by_it(page, example) -> None:
     tags = page.locator(".papershelf-paper .papershelf-tags a")
     assert tags.first.is_visible()
     # Material's own (unlinked) copy of the page tags gives way to papershelf's linked ones.
-    assert page.locator(".md-tags").count() in (0, 1) and not page.locator(".md-tags").first.is_visible()
+    assert (
+        page.locator(".md-tags").count() in (0, 1)
+        and not page.locator(".md-tags").first.is_visible()
+    )
     tag = paper["tags"][0]
     page.click(f".papershelf-paper .papershelf-tags a:text-is('{tag}')")
     page.wait_for_selector("[data-papershelf-ready]", state="attached")
@@ -455,8 +512,11 @@ def test_a_paper_page_tag_opens_the_index_filtered_by_it(page, example) -> None:
 def test_material_search_finds_a_chinese_word_of_a_note(page, example) -> None:
     base, papers = example
     word = "计算思维"  # one word to jieba; Material's search must split where jieba cut
-    holders = {path.stem for path in (ROOT / "bib" / "notes").glob("*.md")
-               if word in path.read_text(encoding="utf-8")}  # fmt: skip
+    holders = {
+        path.stem
+        for path in (ROOT / "bib" / "notes").glob("*.md")
+        if word in path.read_text(encoding="utf-8")
+    }
     urls = [p["url"] for p in papers if p["key"] in holders]
     assert urls, "the example's notes should use the word"
     page.goto(base)
@@ -473,13 +533,16 @@ def test_a_list_without_abstracts_filters_by_text_quietly(page, serve, tmp_path)
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site)
     bib = site / "bib" / "refs.bib"
-    bib.write_text(re.sub(r"(?m)^\s*abstract = .*\n", "", bib.read_text(encoding="utf-8")),
-                   encoding="utf-8")  # fmt: skip
+    bib.write_text(
+        re.sub(r"(?m)^\s*abstract = .*\n", "", bib.read_text(encoding="utf-8")), encoding="utf-8"
+    )
     out = build_site(site / "mkdocs.yml", tmp_path / "out", "--strict")
     papers = json.loads((out / "papers.json").read_text(encoding="utf-8"))
     assert papers and not any(p["abstract"] for p in papers)
     complaints: list[str] = []
-    page.on("console", lambda m: complaints.append(m.text) if m.type in ("warning", "error") else None)
+    page.on(
+        "console", lambda m: complaints.append(m.text) if m.type in ("warning", "error") else None
+    )
     open_index(page, serve(out))
     page.fill("[data-papershelf-query]", "chinese")
     wait_shown(page, keys(papers, lambda p: text_match(p, ["chinese"])))

@@ -10,7 +10,7 @@ from papershelf.latex import decode, strip_braces, unescape_markup
     [
         pytest.param("{{Word}} in {D}eep {L}earning", "Word in Deep Learning", id="zotero-braces"),
         pytest.param(r"M{\"u}ller", "Müller", id="umlaut-braced"),
-        pytest.param(r'M\"uller', "Müller", id="umlaut-bare"),
+        pytest.param(r"M\"uller", "Müller", id="umlaut-bare"),
         pytest.param(r"M\"{u}ller", "Müller", id="umlaut-arg"),
         pytest.param(r"S{\'{e}}bastien", "Sébastien", id="nested-acute"),
         pytest.param(r"{\L}ukasz {\l}", "Łukasz ł", id="polish-l"),
@@ -22,9 +22,14 @@ from papershelf.latex import decode, strip_braces, unescape_markup
         pytest.param("pages 1--10 --- done", "pages 1–10 — done", id="dashes"),
         pytest.param("``quoted''", "“quoted”", id="tex-quotes"),
         pytest.param(r"50\% \& more \$5 a\_b \#1", "50% & more $5 a_b #1", id="escapes"),
-        pytest.param(r"Time $\mathcal{O}(n^2)$ and $x_{i}$", r"Time $\mathcal{O}(n^2)$ and $x_{i}$",
-                     id="math-verbatim"),
-        pytest.param(r"\emph{Deep} \textbf{nets} \textit{{BERT}}", "Deep nets BERT", id="formatting"),
+        pytest.param(
+            r"Time $\mathcal{O}(n^2)$ and $x_{i}$",
+            r"Time $\mathcal{O}(n^2)$ and $x_{i}$",
+            id="math-verbatim",
+        ),
+        pytest.param(
+            r"\emph{Deep} \textbf{nets} \textit{{BERT}}", "Deep nets BERT", id="formatting"
+        ),
         pytest.param(r"see \href{https://x.org}{the site}", "see the site", id="href"),
         pytest.param(r"\url{https://a.org/b_c}", "https://a.org/b_c", id="url"),
         pytest.param("D.~E. Knuth", "D. E. Knuth", id="tie"),
@@ -37,8 +42,9 @@ from papershelf.latex import decode, strip_braces, unescape_markup
         pytest.param(r"{\noopsort{a}}Zeta", "Zeta", id="noopsort-prints-nothing"),
         pytest.param(r"a\hspace{1em}b \vspace*{2pt}c", "ab c", id="spacing-commands"),
         pytest.param(r"\~{}home \'{} \^{}", "~home ´ ^", id="accent-over-nothing"),
-        pytest.param(r"\textquotedbl{}x\textquotedbl{} a\textperiodcentered{}b",
-                     '"x" a·b', id="text-symbols"),
+        pytest.param(
+            r"\textquotedbl{}x\textquotedbl{} a\textperiodcentered{}b", '"x" a·b', id="text-symbols"
+        ),
         pytest.param(r"\og Le Monde \fg", "« Le Monde »", id="french-quotes"),
     ],
 )
@@ -67,15 +73,27 @@ def test_strip_braces(source: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        pytest.param(r"we propose \textbackslash{}textbf\{WebThinker\}, an agent",
-                     "we propose WebThinker, an agent", id="zotero-escaped-textbf"),
-        pytest.param(r"up to 20\textbackslash{}\% better", "up to 20% better", id="escaped-percent"),
-        pytest.param(r"(\textbackslash{}ie, thinking) and \textbackslash{}etc.",
-                     "(i.e., thinking) and etc.", id="latin"),
-        pytest.param(r"introduce \textbackslash{}textbf\{\textbackslash{}name\}, a",
-                     r"introduce \name, a", id="own-macro-stays"),
-        pytest.param(r"see \textbackslash{}href\{https://x.org\}\{our site\}", "see our site",
-                     id="href"),
+        pytest.param(
+            r"we propose \textbackslash{}textbf\{WebThinker\}, an agent",
+            "we propose WebThinker, an agent",
+            id="zotero-escaped-textbf",
+        ),
+        pytest.param(
+            r"up to 20\textbackslash{}\% better", "up to 20% better", id="escaped-percent"
+        ),
+        pytest.param(
+            r"(\textbackslash{}ie, thinking) and \textbackslash{}etc.",
+            "(i.e., thinking) and etc.",
+            id="latin",
+        ),
+        pytest.param(
+            r"introduce \textbackslash{}textbf\{\textbackslash{}name\}, a",
+            r"introduce \name, a",
+            id="own-macro-stays",
+        ),
+        pytest.param(
+            r"see \textbackslash{}href\{https://x.org\}\{our site\}", "see our site", id="href"
+        ),
         pytest.param(r"a \$O(n)\$ bound", "a $O(n)$ bound", id="math-untouched"),
     ],
 )

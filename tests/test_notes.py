@@ -11,10 +11,13 @@ BIB = (
 
 
 def test_notes_match_by_key_slug_arxiv_and_front_matter(load) -> None:
-    library = load(BIB, {
-        "smith2020.md": "By key.\n",
-        "dblp-conf-x-y21.md": "By slug.\n",
-    })
+    library = load(
+        BIB,
+        {
+            "smith2020.md": "By key.\n",
+            "dblp-conf-x-y21.md": "By slug.\n",
+        },
+    )
     assert library.problems == ()
     notes = {e.paper.key: e.note.body.strip() for e in library.entries if e.note}
     assert notes == {"smith2020": "By key.", "DBLP:conf/x/Y21": "By slug."}
@@ -37,20 +40,55 @@ def test_paper_without_note_is_fine(load) -> None:
     ("notes", "code", "path", "line"),
     [
         pytest.param({"nobody.md": "x"}, "orphan-note", "bib/notes/nobody.md", 1, id="orphan"),
-        pytest.param({"smith2020.md": "---\ntags: [a\n---\nx"}, "bad-front-matter",
-                     "bib/notes/smith2020.md", 3, id="invalid-yaml"),
-        pytest.param({"smith2020.md": "---\ntitle: x\nstatus: done\n---\n"}, "bad-front-matter",
-                     "bib/notes/smith2020.md", 3, id="bad-status"),
-        pytest.param({"smith2020.md": "---\nrating: 9\n---\n"}, "bad-front-matter",
-                     "bib/notes/smith2020.md", 2, id="bad-rating"),
-        pytest.param({"smith2020.md": "---\ntags: {a: 1}\n---\n"}, "bad-front-matter",
-                     "bib/notes/smith2020.md", 2, id="tags-not-a-list"),
-        pytest.param({"smith2020.md": "---\n\ntag: [a]\n---\n"}, "unknown-field",
-                     "bib/notes/smith2020.md", 3, id="typo-field"),
-        pytest.param({"a.md": "---\nkey: smith2020\n---\n", "b.md": "---\nkey: smith2020\n---\n"},
-                     "duplicate-note", "bib/notes/b.md", 1, id="two-notes-one-paper"),
-        pytest.param({"smith2020.md": "---\nrelated: [ghost]\n---\n"}, "unknown-related",
-                     "bib/notes/smith2020.md", 1, id="unknown-related"),
+        pytest.param(
+            {"smith2020.md": "---\ntags: [a\n---\nx"},
+            "bad-front-matter",
+            "bib/notes/smith2020.md",
+            3,
+            id="invalid-yaml",
+        ),
+        pytest.param(
+            {"smith2020.md": "---\ntitle: x\nstatus: done\n---\n"},
+            "bad-front-matter",
+            "bib/notes/smith2020.md",
+            3,
+            id="bad-status",
+        ),
+        pytest.param(
+            {"smith2020.md": "---\nrating: 9\n---\n"},
+            "bad-front-matter",
+            "bib/notes/smith2020.md",
+            2,
+            id="bad-rating",
+        ),
+        pytest.param(
+            {"smith2020.md": "---\ntags: {a: 1}\n---\n"},
+            "bad-front-matter",
+            "bib/notes/smith2020.md",
+            2,
+            id="tags-not-a-list",
+        ),
+        pytest.param(
+            {"smith2020.md": "---\n\ntag: [a]\n---\n"},
+            "unknown-field",
+            "bib/notes/smith2020.md",
+            3,
+            id="typo-field",
+        ),
+        pytest.param(
+            {"a.md": "---\nkey: smith2020\n---\n", "b.md": "---\nkey: smith2020\n---\n"},
+            "duplicate-note",
+            "bib/notes/b.md",
+            1,
+            id="two-notes-one-paper",
+        ),
+        pytest.param(
+            {"smith2020.md": "---\nrelated: [ghost]\n---\n"},
+            "unknown-related",
+            "bib/notes/smith2020.md",
+            1,
+            id="unknown-related",
+        ),
     ],
 )
 def test_note_problems(load, notes, code, path, line) -> None:
@@ -72,7 +110,9 @@ def test_crlf_and_bom_notes() -> None:
 
 
 def test_extra_facets_are_read_when_declared() -> None:
-    note, problems = read_note(NoteFile("n.md", "---\nmethod: PPO\nbenchmark: [GSM8K, MATH]\n---\n"),
-                               facets=("method", "benchmark"))
+    note, problems = read_note(
+        NoteFile("n.md", "---\nmethod: PPO\nbenchmark: [GSM8K, MATH]\n---\n"),
+        facets=("method", "benchmark"),
+    )
     assert problems == []
     assert dict(note.extra) == {"method": ("PPO",), "benchmark": ("GSM8K", "MATH")}

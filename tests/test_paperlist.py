@@ -17,7 +17,12 @@ def test_seed_parses_completely() -> None:
     assert len(listing.papers) == 41
     first = listing.papers[0]
     assert (first.title, first.arxiv, first.version, first.year, first.month) == (
-        "START: Self-taught Reasoner with Tools", "2503.04625", "v2", 2025, 3)
+        "START: Self-taught Reasoner with Tools",
+        "2503.04625",
+        "v2",
+        2025,
+        3,
+    )
     assert first.abstract.startswith("Large reasoning models (LRMs) like OpenAI-o1")
     assert first.abstract.endswith("model o1-Preview.")
     assert "```" not in first.note and first.note.startswith("### ")
@@ -43,7 +48,10 @@ def test_clean_link(raw: str, clean: str) -> None:
 
 
 def test_anchor_matches_the_older_tool() -> None:
-    assert anchor_for("START: Self-taught Reasoner with Tools") == "start--self-taught-reasoner-with-tools"
+    assert (
+        anchor_for("START: Self-taught Reasoner with Tools")
+        == "start--self-taught-reasoner-with-tools"
+    )
     assert anchor_for("s3: You Don't Need That Much Data") == "s3--you-don-t-need-that-much-data"
 
 
@@ -57,20 +65,54 @@ def make(*items: str, sections: str = "") -> str:
 @pytest.mark.parametrize(
     ("text", "code", "line", "kept"),
     [
-        pytest.param(make(ITEM.format(title="A", n=1, code="", anchor="a"),
-                          sections="## a\n### Abstract\nAbs.\n## ghost\n### Abstract\nX\n"),
-                     "orphan-section", 9, 1, id="section-without-item"),
-        pytest.param(make(ITEM.format(title="A", n=1, code="", anchor="a")),
-                     "missing-section", 2, 1, id="item-without-section"),
-        pytest.param(make(ITEM.format(title="A", n=1, code="", anchor="a"),
-                          sections="## a\n### Abstract\nAbs.\n```\n### Note\ncut off"),
-                     "truncated", 11, 1, id="truncated-file"),
-        pytest.param(make("- [25/03] **No links**", ITEM.format(title="B", n=2, code="", anchor="b"),
-                          sections="## b\n### Abstract\nB.\n"),
-                     "bad-item", 3, 1, id="item-missing-links-line"),
-        pytest.param(make(ITEM.format(title="A", n=1, code="", anchor="a").replace("25/03", "25/13"),
-                          sections="## a\n### Abstract\nAbs.\n"),
-                     "bad-month", 2, 1, id="bad-month"),
+        pytest.param(
+            make(
+                ITEM.format(title="A", n=1, code="", anchor="a"),
+                sections="## a\n### Abstract\nAbs.\n## ghost\n### Abstract\nX\n",
+            ),
+            "orphan-section",
+            9,
+            1,
+            id="section-without-item",
+        ),
+        pytest.param(
+            make(ITEM.format(title="A", n=1, code="", anchor="a")),
+            "missing-section",
+            2,
+            1,
+            id="item-without-section",
+        ),
+        pytest.param(
+            make(
+                ITEM.format(title="A", n=1, code="", anchor="a"),
+                sections="## a\n### Abstract\nAbs.\n```\n### Note\ncut off",
+            ),
+            "truncated",
+            11,
+            1,
+            id="truncated-file",
+        ),
+        pytest.param(
+            make(
+                "- [25/03] **No links**",
+                ITEM.format(title="B", n=2, code="", anchor="b"),
+                sections="## b\n### Abstract\nB.\n",
+            ),
+            "bad-item",
+            3,
+            1,
+            id="item-missing-links-line",
+        ),
+        pytest.param(
+            make(
+                ITEM.format(title="A", n=1, code="", anchor="a").replace("25/03", "25/13"),
+                sections="## a\n### Abstract\nAbs.\n",
+            ),
+            "bad-month",
+            2,
+            1,
+            id="bad-month",
+        ),
     ],
 )
 def test_defects_are_located(text: str, code: str, line: int, kept: int) -> None:
@@ -80,8 +122,10 @@ def test_defects_are_located(text: str, code: str, line: int, kept: int) -> None
 
 
 def test_note_without_fence_and_plain_note() -> None:
-    text = make(ITEM.format(title="A", n=1, code="https://github.com/a/b.", anchor="a"),
-                sections="## a\n### Abstract\nLine one\nline two.\n### 🌟 Note\nBody\n")
+    text = make(
+        ITEM.format(title="A", n=1, code="https://github.com/a/b.", anchor="a"),
+        sections="## a\n### Abstract\nLine one\nline two.\n### 🌟 Note\nBody\n",
+    )
     (paper,) = parse_paper_list(text, "x").papers
     assert paper.abstract == "Line one\nline two."
     assert paper.note == "### 🌟 Note\nBody"

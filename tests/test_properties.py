@@ -26,20 +26,61 @@ from papershelf.pages import paper_markdown
 from papershelf.slugs import MAX_LENGTH, assign_slugs
 
 SAFE_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{d}{i}" for d in ("com", "lpt") for i in range(10)}
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
+    f"{d}{i}" for d in ("com", "lpt") for i in range(10)
+}
 # A few seconds per test by default; PAPERSHELF_PROPERTY_EXAMPLES=5000 for a longer hunt.
 EXAMPLES = int(os.environ.get("PAPERSHELF_PROPERTY_EXAMPLES", "150"))
 FAST = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Text that stresses every layer: BibTeX syntax, LaTeX, HTML, Markdown, YAML, JSON, paths.
 HOSTILE = [
-    "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "' onmouseover='alert(1)",
-    "javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "</textarea></title>",
-    "<!--", "-->", "]]>", "{{ 7*7 }}", "{% raw %}", "[x](javascript:alert(1))", "<b>", "&amp;",
-    "&#x3C;script&#x3E;", "\\url{javascript:alert(1)}", "\\href{javascript:x}{y}", "$x<y$",
-    "../../", "CON", "a/b:c", "\n\n", "\r\n", "---", "...", "\u2028", "\x85", "\x80", "\x00",
-    "\ufeff", "Ã©", "论文", "{", "}", "@", "%", "#", ",", "=", '"', "\\", "~", "`", "*", "_",
-]  # fmt: skip
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "' onmouseover='alert(1)",
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "</textarea></title>",
+    "<!--",
+    "-->",
+    "]]>",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "[x](javascript:alert(1))",
+    "<b>",
+    "&amp;",
+    "&#x3C;script&#x3E;",
+    "\\url{javascript:alert(1)}",
+    "\\href{javascript:x}{y}",
+    "$x<y$",
+    "../../",
+    "CON",
+    "a/b:c",
+    "\n\n",
+    "\r\n",
+    "---",
+    "...",
+    "\u2028",
+    "\x85",
+    "\x80",
+    "\x00",
+    "\ufeff",
+    "Ã©",
+    "论文",
+    "{",
+    "}",
+    "@",
+    "%",
+    "#",
+    ",",
+    "=",
+    '"',
+    "\\",
+    "~",
+    "`",
+    "*",
+    "_",
+]
 ATOMS = st.one_of(
     st.sampled_from(HOSTILE),
     st.text(alphabet="{}\\\"@%,=#<>&'/:;$ \n\tabcXYZ019éß论", max_size=8),
@@ -47,13 +88,48 @@ ATOMS = st.one_of(
 )
 TEXT = st.lists(ATOMS, max_size=6).map("".join)
 KEYS = st.one_of(
-    st.sampled_from(["../../x", "..", "CON", "aux", "nul.txt", "a/b:c", "a b", "index",
-                     "Müller2020", "论文", "k" * 120, "<x>", "a\"b", "a'b&c"]),  # fmt: skip
+    st.sampled_from(
+        [
+            "../../x",
+            "..",
+            "CON",
+            "aux",
+            "nul.txt",
+            "a/b:c",
+            "a b",
+            "index",
+            "Müller2020",
+            "论文",
+            "k" * 120,
+            "<x>",
+            'a"b',
+            "a'b&c",
+        ]
+    ),
     st.text(min_size=1, max_size=20),
 )
-FIELD_NAMES = st.sampled_from(["title", "author", "year", "month", "date", "journal", "booktitle",
-                               "url", "code", "doi", "eprint", "keywords", "abstract", "crossref",
-                               "howpublished", "note", "pages", "file"])  # fmt: skip
+FIELD_NAMES = st.sampled_from(
+    [
+        "title",
+        "author",
+        "year",
+        "month",
+        "date",
+        "journal",
+        "booktitle",
+        "url",
+        "code",
+        "doi",
+        "eprint",
+        "keywords",
+        "abstract",
+        "crossref",
+        "howpublished",
+        "note",
+        "pages",
+        "file",
+    ]
+)
 
 
 @st.composite
@@ -63,8 +139,13 @@ def entry_texts(draw: st.DrawFn) -> tuple[str, str]:
     fields = []
     for _ in range(draw(st.integers(0, 6))):
         name, value = draw(FIELD_NAMES), draw(TEXT)
-        fields.append(draw(st.sampled_from([f"{name} = {{{value}}}", f'{name} = "{value}"',
-                                            f"{name} = {value}"])))  # fmt: skip
+        fields.append(
+            draw(
+                st.sampled_from(
+                    [f"{name} = {{{value}}}", f'{name} = "{value}"', f"{name} = {value}"]
+                )
+            )
+        )
     kind = draw(st.sampled_from(["article", "misc", "inproceedings", "string", "comment", ""]))
     sep = draw(st.sampled_from([",\n  ", ", ", ",\r\n", "\n"]))
     return key, f"@{kind}{{{key},\n  " + sep.join(fields) + "\n}\n"
@@ -99,9 +180,14 @@ def test_entries_give_pages_or_problems(entries: list[tuple[str, str]]) -> None:
         if entry.startswith(("@article", "@misc", "@inp")) and key not in survivors:
             # Reported on its own lines (by line: its key may be what was misread), or an
             # entry before it broke and took it along.
-            assert any(p.line and (first <= p.line <= last or (
-                p.line < first and p.code in ("malformed-entry", "stray-text")))
-                for p in library.problems), (key, first, [str(p) for p in library.problems])  # fmt: skip
+            assert any(
+                p.line
+                and (
+                    first <= p.line <= last
+                    or (p.line < first and p.code in ("malformed-entry", "stray-text"))
+                )
+                for p in library.problems
+            ), (key, first, [str(p) for p in library.problems])
         first = last + 1
     for entry in library.entries:
         render_and_check(entry, library)
@@ -137,10 +223,40 @@ def markup(html: str) -> list[tuple[str, dict[str, str | None]]]:
 
 
 # Everything our templates and Python-Markdown's headings emit; anything else was injected.
-PAGE_TAGS = {"header", "h1", "h2", "p", "span", "ul", "li", "a", "div", "pre", "code", "strong",
-             "section", "details", "summary", "mark", "ol", "time", "link"}  # fmt: skip
-ATTRIBUTES = {"class", "id", "href", "rel", "aria-label", "datetime", "style", "as",
-              "crossorigin", "aria-live", "aria-atomic"}  # fmt: skip
+PAGE_TAGS = {
+    "header",
+    "h1",
+    "h2",
+    "p",
+    "span",
+    "ul",
+    "li",
+    "a",
+    "div",
+    "pre",
+    "code",
+    "strong",
+    "section",
+    "details",
+    "summary",
+    "mark",
+    "ol",
+    "time",
+    "link",
+}
+ATTRIBUTES = {
+    "class",
+    "id",
+    "href",
+    "rel",
+    "aria-label",
+    "datetime",
+    "style",
+    "as",
+    "crossorigin",
+    "aria-live",
+    "aria-atomic",
+}
 
 
 def assert_no_injection(html: str) -> list[tuple[str, dict[str, str | None]]]:
@@ -166,7 +282,8 @@ def render_and_check(entry: Entry, library: Library) -> None:
     html = markdown.markdown(source, extensions=["toc", "attr_list"])
     tags = assert_no_injection(html)
     assert [a["data-papershelf-paper"] for _, a in tags if "data-papershelf-paper" in a] == [
-        entry.paper.key]
+        entry.paper.key
+    ]
 
 
 @st.composite
@@ -177,8 +294,11 @@ def papers(draw: st.DrawFn) -> Entry:
     paper, _ = normalize(RawEntry(key, "article", fields, "bib/x.bib", 1), "slug")
     note = None
     if draw(st.booleans()):
-        front = {"summary": draw(TEXT), "tags": draw(st.lists(TEXT, max_size=3)),
-                 "status": draw(st.sampled_from(STATUSES))}  # fmt: skip
+        front = {
+            "summary": draw(TEXT),
+            "tags": draw(st.lists(TEXT, max_size=3)),
+            "status": draw(st.sampled_from(STATUSES)),
+        }
         text = f"---\n{yaml.safe_dump(front, allow_unicode=True)}---\n"
         note, _ = read_note(NoteFile("bib/notes/x.md", text))
     return Entry(paper, note)

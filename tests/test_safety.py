@@ -50,12 +50,24 @@ Fine **Markdown** stays.
         ('<img src="x" onerror="alert(1)">', '<img src="x">'),
         ('<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
         ('<a href="data:text/html,&lt;script&gt;">x</a>', "<a>x</a>"),
-        ('<a href="https://ok.example/p" rel="noopener">x</a>', '<a href="https://ok.example/p" rel="noopener">x</a>'),
+        (
+            '<a href="https://ok.example/p" rel="noopener">x</a>',
+            '<a href="https://ok.example/p" rel="noopener">x</a>',
+        ),
         ('<a href="../other/">x</a>', '<a href="../other/">x</a>'),
-        ('<div class="admonition note" onclick="x()"><p>t</p></div>', '<div class="admonition note"><p>t</p></div>'),
-        ('<svg onload="alert(1)" viewBox="0 0 24 24"><path d="M0 0"></path></svg>', '<svg viewBox="0 0 24 24"><path d="M0 0"></path></svg>'),
+        (
+            '<div class="admonition note" onclick="x()"><p>t</p></div>',
+            '<div class="admonition note"><p>t</p></div>',
+        ),
+        (
+            '<svg onload="alert(1)" viewBox="0 0 24 24"><path d="M0 0"></path></svg>',
+            '<svg viewBox="0 0 24 24"><path d="M0 0"></path></svg>',
+        ),
         ("<style>body{display:none}</style>x", "x"),
-        ('<input type="checkbox" checked disabled onfocus="x()">', '<input type="checkbox" checked="" disabled="">'),
+        (
+            '<input type="checkbox" checked disabled onfocus="x()">',
+            '<input type="checkbox" checked="" disabled="">',
+        ),
         ('<span data-papershelf-key="k">x</span>', '<span data-papershelf-key="k">x</span>'),
     ],
 )
@@ -84,7 +96,9 @@ def hostile_site(tmp_path_factory) -> Path:
         config.write_text(text, encoding="utf-8")
         result = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(root / theme)],
-            capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         )
         assert result.returncode == 0, result.stderr
         assert "bib/refs.bib:8: entry 'xss1': 'url' is not an http(s) URL" in result.stderr
@@ -111,17 +125,24 @@ def test_no_data_becomes_markup(hostile_site: Path, theme: str) -> None:
 
 
 def test_hostile_key_gets_a_working_page_inside_the_site(hostile_site: Path) -> None:
-    pages = [p.relative_to(hostile_site / "mkdocs") for p in (hostile_site / "mkdocs").rglob("index.html")]
+    pages = [
+        p.relative_to(hostile_site / "mkdocs")
+        for p in (hostile_site / "mkdocs").rglob("index.html")
+    ]
     assert Path("papers/escape-me/index.html") in pages
     assert not (hostile_site / "escape").exists() and not (hostile_site.parent / "escape").exists()
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("theme", ["mkdocs", "material"])
-def test_hostile_pages_run_no_script_in_a_browser(hostile_site: Path, theme: str, serve, page) -> None:
+def test_hostile_pages_run_no_script_in_a_browser(
+    hostile_site: Path, theme: str, serve, page
+) -> None:
     base = serve(hostile_site / theme)
-    page.add_init_script("for (const f of ['alert', 'confirm', 'prompt']) "
-                         "window[f] = (...a) => { (window.__called ||= []).push(f + ':' + a); };")
+    page.add_init_script(
+        "for (const f of ['alert', 'confirm', 'prompt']) "
+        "window[f] = (...a) => { (window.__called ||= []).push(f + ':' + a); };"
+    )
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(f"{base}papers/xss1/")
@@ -130,14 +151,18 @@ def test_hostile_pages_run_no_script_in_a_browser(hostile_site: Path, theme: str
     page.goto(f"{base}papers/")
     page.wait_for_selector("[data-papershelf-ready]", state="attached")
     page.fill("[data-papershelf-query]", "<script>")
-    page.wait_for_function("() => document.querySelectorAll('[data-papershelf-key]:not([hidden])').length === 1")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-papershelf-key]:not([hidden])').length === 1"
+    )
     page.hover("[data-papershelf-key=xss1]")
     page.locator('[data-papershelf-facet="tag"] input[type=checkbox]').first.click()
     page.wait_for_timeout(300)  # let any injected timer or handler run
     assert page.evaluate("() => window.__called || []") == [] and dialogs == []
 
 
-@pytest.mark.parametrize("text", ["a\x85b", "line\u2028sep", "\ufeffbom", "del\x7f", "ok 🌟 中文 é"])
+@pytest.mark.parametrize(
+    "text", ["a\x85b", "line\u2028sep", "\ufeffbom", "del\x7f", "ok 🌟 中文 é"]
+)
 def test_front_matter_reads_back_exactly(text: str) -> None:
     from mkdocs.utils.meta import get_data
 

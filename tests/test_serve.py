@@ -47,20 +47,26 @@ def test_editing_one_note_regenerates_one_page(site: Path, tmp_path: Path, monke
     rebuild(site, out, first=True)
     calls = count_page_renders(monkeypatch)
     note = site / "bib" / "notes" / "deepnet.md"
-    note.write_text(note.read_text(encoding="utf-8") + "\nAn edit while serving.\n", encoding="utf-8")
+    note.write_text(
+        note.read_text(encoding="utf-8") + "\nAn edit while serving.\n", encoding="utf-8"
+    )
     rebuild(site, out)
     assert calls == ["Muller2024:Deep/Nets"]
     page = (out / "papers" / "muller2024-deep-nets" / "index.html").read_text(encoding="utf-8")
     assert "An edit while serving." in page
 
 
-def test_editing_the_bib_reparses_but_keeps_other_pages(site: Path, tmp_path: Path, monkeypatch) -> None:
+def test_editing_the_bib_reparses_but_keeps_other_pages(
+    site: Path, tmp_path: Path, monkeypatch
+) -> None:
     out = tmp_path / "out"
     rebuild(site, out, first=True)
     calls = count_page_renders(monkeypatch)
     bib = site / "bib" / "refs.bib"
-    bib.write_text(bib.read_text(encoding="utf-8").replace("A Paper Without a Note", "Renamed"),
-                   encoding="utf-8")
+    bib.write_text(
+        bib.read_text(encoding="utf-8").replace("A Paper Without a Note", "Renamed"),
+        encoding="utf-8",
+    )
     rebuild(site, out)
     assert calls == ["nonote2022"]
 
@@ -85,11 +91,14 @@ def test_dirty_serve_redoes_a_page_whose_header_alone_changed(site: Path, tmp_pa
     out = tmp_path / "out"
     rebuild(site, out, dirty=True, first=True)
     bib = site / "bib" / "refs.bib"
-    bib.write_text(bib.read_text(encoding="utf-8").replace("year = {2022}", "year = {2021}"),
-                   encoding="utf-8")
+    bib.write_text(
+        bib.read_text(encoding="utf-8").replace("year = {2022}", "year = {2021}"), encoding="utf-8"
+    )
     note = site / "bib" / "notes" / "zhang2023chinese.md"
-    note.write_text(note.read_text(encoding="utf-8").replace("status: read", "status: skimmed"),
-                    encoding="utf-8")  # fmt: skip
+    note.write_text(
+        note.read_text(encoding="utf-8").replace("status: read", "status: skimmed"),
+        encoding="utf-8",
+    )
     rebuild(site, out, dirty=True)
     html = (out / "papers" / "nonote2022" / "index.html").read_text(encoding="utf-8")
     assert "year = {2021}" in html and "year = {2022}" not in html  # in the BibTeX block
@@ -110,8 +119,9 @@ def count_index_builds(monkeypatch) -> list[str]:
     return calls
 
 
-def test_the_index_is_redone_only_when_what_it_shows_changes(site: Path, tmp_path: Path,
-                                                             monkeypatch) -> None:  # fmt: skip
+def test_the_index_is_redone_only_when_what_it_shows_changes(
+    site: Path, tmp_path: Path, monkeypatch
+) -> None:
     out = tmp_path / "out"
     rebuild(site, out, first=True)
     calls = count_index_builds(monkeypatch)
@@ -130,8 +140,9 @@ def test_the_index_is_redone_only_when_what_it_shows_changes(site: Path, tmp_pat
     assert ">Skimmed<" in (out / "papers" / "index.html").read_text(encoding="utf-8")
 
     calls.clear()
-    note.write_text(text.split("---\n")[0] + "---\n" + text.split("---\n")[1] + "---\n",
-                    encoding="utf-8")  # front matter only: the paper no longer has a note
+    note.write_text(
+        text.split("---\n")[0] + "---\n" + text.split("---\n")[1] + "---\n", encoding="utf-8"
+    )  # front matter only: the paper no longer has a note
     rebuild(site, out)
     assert calls == ["catalogue_json", "index_files", "index_html"]
     catalogue = json.loads((out / "papers.json").read_text(encoding="utf-8"))

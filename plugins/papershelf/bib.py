@@ -17,9 +17,19 @@ from bibtexparser import model as bp
 from .model import Problem
 
 MONTH_MACROS = {
-    "jan": "1", "feb": "2", "mar": "3", "apr": "4", "may": "5", "jun": "6",
-    "jul": "7", "aug": "8", "sep": "9", "oct": "10", "nov": "11", "dec": "12",
-}  # fmt: skip
+    "jan": "1",
+    "feb": "2",
+    "mar": "3",
+    "apr": "4",
+    "may": "5",
+    "jun": "6",
+    "jul": "7",
+    "aug": "8",
+    "sep": "9",
+    "oct": "10",
+    "nov": "11",
+    "dec": "12",
+}
 
 
 @dataclass
@@ -93,11 +103,16 @@ def _blank_comments(text: str, path: str, problems: list[Problem]) -> str:
             break  # never closed: leave it for the parser to report
         end = close + 1
         for inner in _ENTRY_START.finditer(text, match.end(), end):
-            problems.append(Problem(
-                path, text.count("\n", 0, inner.start()) + 1, inner.group(2) or None,
-                f"entry inside @comment{{...}} is not read: `{inner.group(1)}...`",
-                "delete the @comment wrapper to publish it, or the entry to silence this",
-                "commented-entry"))  # fmt: skip
+            problems.append(
+                Problem(
+                    path,
+                    text.count("\n", 0, inner.start()) + 1,
+                    inner.group(2) or None,
+                    f"entry inside @comment{{...}} is not read: `{inner.group(1)}...`",
+                    "delete the @comment wrapper to publish it, or the entry to silence this",
+                    "commented-entry",
+                )
+            )
         out.append(text[pos : match.start()])
         out.append(re.sub(r"[^\n]", " ", text[match.start() : end]))
         pos = end
@@ -108,14 +123,22 @@ def _blank_comments(text: str, path: str, problems: list[Problem]) -> str:
 _ENTRY_START = re.compile(r"(@\s*(?!comment\b)[A-Za-z]+\s*[{(]\s*([^,\s{}()]*))", re.IGNORECASE)
 
 
-def _duplicate_entry(block: bp.DuplicateBlockKeyBlock, path: str, strings: dict[str, str],
-                     out: BibFile) -> None:  # fmt: skip
+def _duplicate_entry(
+    block: bp.DuplicateBlockKeyBlock, path: str, strings: dict[str, str], out: BibFile
+) -> None:
     entry = block.ignore_error_block
     first = next((e for e in out.entries if e.key == block.key), None)
     if not isinstance(entry, bp.Entry) or first is None:
-        out.problems.append(Problem(
-            path, _line(block), block.key, "duplicate citation key; this second entry was skipped",
-            "rename one of the two entries", "duplicate-key"))  # fmt: skip
+        out.problems.append(
+            Problem(
+                path,
+                _line(block),
+                block.key,
+                "duplicate citation key; this second entry was skipped",
+                "rename one of the two entries",
+                "duplicate-key",
+            )
+        )
         return
     raw = _entry(entry, path, strings, out)
     kept = keep_duplicate(raw, first, {e.key for e in out.entries}, out.problems)
@@ -123,29 +146,45 @@ def _duplicate_entry(block: bp.DuplicateBlockKeyBlock, path: str, strings: dict[
         out.entries.append(kept)
 
 
-def keep_duplicate(raw: RawEntry, first: RawEntry, taken: set[str],
-                   problems: list[Problem]) -> RawEntry | None:  # fmt: skip
+def keep_duplicate(
+    raw: RawEntry, first: RawEntry, taken: set[str], problems: list[Problem]
+) -> RawEntry | None:
     """A second entry with a key already used: the same entry again is dropped; another
     paper is kept under `key-2` (reported), so no paper is lost to a key clash."""
     where = f"{first.path}:{first.line}"
     if (raw.entry_type, raw.fields) == (first.entry_type, first.fields):
-        problems.append(Problem(raw.path, raw.line, raw.key,
-                                f"the same entry again (first at {where}); this copy was skipped",
-                                "delete one of the two copies", "duplicate-entry"))  # fmt: skip
+        problems.append(
+            Problem(
+                raw.path,
+                raw.line,
+                raw.key,
+                f"the same entry again (first at {where}); this copy was skipped",
+                "delete one of the two copies",
+                "duplicate-entry",
+            )
+        )
         return None
     n = 2
     while f"{raw.key}-{n}" in taken:
         n += 1
     new_key = f"{raw.key}-{n}"
-    problems.append(Problem(raw.path, raw.line, raw.key,
-                            f"duplicate citation key (first at {where}); this entry is shown "
-                            f"as '{new_key}' until one of them is renamed",
-                            "give each entry its own key", "duplicate-key"))  # fmt: skip
+    problems.append(
+        Problem(
+            raw.path,
+            raw.line,
+            raw.key,
+            f"duplicate citation key (first at {where}); this entry is shown "
+            f"as '{new_key}' until one of them is renamed",
+            "give each entry its own key",
+            "duplicate-key",
+        )
+    )
     return replace(raw, key=new_key)
 
 
-def _stray_text(block: bp.ImplicitComment, previous: bp.Block | None, path: str,
-                out: BibFile) -> None:  # fmt: skip
+def _stray_text(
+    block: bp.ImplicitComment, previous: bp.Block | None, path: str, out: BibFile
+) -> None:
     """Text between entries is a comment, unless it holds what BibTeX would misread.
 
     A `@` starts an entry for BibTeX even there, and a `}` is what is left when an entry
@@ -157,8 +196,9 @@ def _stray_text(block: bp.ImplicitComment, previous: bp.Block | None, path: str,
     text = " ".join(" ".join(lines).split())
     if "@" not in text and "}" not in text:
         return
-    offset = next((i for i, ln in enumerate((block.comment or "").splitlines())
-                   if "@" in ln or "}" in ln), 0)  # fmt: skip
+    offset = next(
+        (i for i, ln in enumerate((block.comment or "").splitlines()) if "@" in ln or "}" in ln), 0
+    )
     after = getattr(previous, "key", None) if isinstance(previous, bp.Entry) else None
     if "}" in text and after:
         message = f"text after the end of the entry was ignored: `{text[:60]}`"
@@ -166,8 +206,7 @@ def _stray_text(block: bp.ImplicitComment, previous: bp.Block | None, path: str,
     else:
         message, after = f"stray text outside any entry was ignored: `{text[:60]}`", None
         hint = "an entry looks like @type{key, field = {value}, ...}; complete it or delete this"
-    out.problems.append(Problem(path, _line(block) + offset, after, message, hint,
-                                "stray-text"))  # fmt: skip
+    out.problems.append(Problem(path, _line(block) + offset, after, message, hint, "stray-text"))
 
 
 def _split(text: str) -> bibtexparser.Library:
@@ -186,15 +225,29 @@ def _split(text: str) -> bibtexparser.Library:
 def _add_entry(block: bp.Entry, path: str, strings: dict[str, str], out: BibFile) -> None:
     """Read one entry, unless its key cannot name a page."""
     if not block.key.strip():
-        out.problems.append(Problem(
-            path, _line(block), None, "entry without a citation key was skipped",
-            "write a key after the opening brace: @article{key, ...}", "missing-key"))  # fmt: skip
+        out.problems.append(
+            Problem(
+                path,
+                _line(block),
+                None,
+                "entry without a citation key was skipped",
+                "write a key after the opening brace: @article{key, ...}",
+                "missing-key",
+            )
+        )
     elif not block.key.isprintable():
         invisible = next(ord(ch) for ch in block.key if not ch.isprintable())
-        out.problems.append(Problem(
-            path, _line(block), block.key.encode("unicode_escape").decode("ascii"),
-            f"citation key holds an invisible character (U+{invisible:04X}); the entry was "
-            "skipped", "retype the key", "bad-key"))  # fmt: skip
+        out.problems.append(
+            Problem(
+                path,
+                _line(block),
+                block.key.encode("unicode_escape").decode("ascii"),
+                f"citation key holds an invisible character (U+{invisible:04X}); the entry was "
+                "skipped",
+                "retype the key",
+                "bad-key",
+            )
+        )
     else:
         out.entries.append(_entry(block, path, strings, out))
 
@@ -212,18 +265,31 @@ def _failed(block: bp.ParsingFailedBlock, path: str) -> Problem:
     if unclosed is not None:
         field, line = unclosed
         if field:
-            return Problem(path, line, key,
-                           f"malformed entry skipped: the value of field '{field}' is never "
-                           "closed", "add the missing `}` at the end of its value",
-                           "malformed-entry")  # fmt: skip
-        return Problem(path, _line(block), key,
-                       "malformed entry skipped: the entry is never closed",
-                       "add the missing `}` after its last field", "malformed-entry")  # fmt: skip
+            return Problem(
+                path,
+                line,
+                key,
+                f"malformed entry skipped: the value of field '{field}' is never closed",
+                "add the missing `}` at the end of its value",
+                "malformed-entry",
+            )
+        return Problem(
+            path,
+            _line(block),
+            key,
+            "malformed entry skipped: the entry is never closed",
+            "add the missing `}` after its last field",
+            "malformed-entry",
+        )
     first_line = raw.strip().splitlines()[0][:60] if raw.strip() else ""
     return Problem(
-        path, _line(block), key,
+        path,
+        _line(block),
+        key,
         f"malformed entry skipped: {' '.join(reason.split())} (starts `{first_line}`)",
-        "check the braces, quotes and commas of this entry", "malformed-entry")  # fmt: skip
+        "check the braces, quotes and commas of this entry",
+        "malformed-entry",
+    )
 
 
 _FIELD_START = re.compile(r"([A-Za-z_][\w\-:.+]*)\s*=\s*\{")
@@ -271,18 +337,30 @@ def _entry(block: bp.Entry, path: str, strings: dict[str, str], out: BibFile) ->
             name = lines[-1].strip()
             commented = name.startswith("%")  # `% journal = {J},`: the field itself
             ignored = f"; field '{name.lstrip('% ')[:40]}' was ignored" if commented else ""
-            out.problems.append(Problem(
-                path, comment_line, block.key,
-                f"`%` comment inside an entry (BibTeX does not treat it as a comment){ignored}",
-                "move the comment outside the entry or delete it", "comment-in-entry"))  # fmt: skip
+            out.problems.append(
+                Problem(
+                    path,
+                    comment_line,
+                    block.key,
+                    f"`%` comment inside an entry (BibTeX does not treat it as a comment){ignored}",
+                    "move the comment outside the entry or delete it",
+                    "comment-in-entry",
+                )
+            )
             if commented:
                 continue
         name = name.strip().lower()
         if not _FIELD_NAME.match(name):
-            out.problems.append(Problem(
-                path, field_line, block.key,
-                f"malformed field name '{name[:40]}'; the field was ignored",
-                "a field looks like name = {value}, separated by commas", "malformed-field"))  # fmt: skip
+            out.problems.append(
+                Problem(
+                    path,
+                    field_line,
+                    block.key,
+                    f"malformed field name '{name[:40]}'; the field was ignored",
+                    "a field looks like name = {value}, separated by commas",
+                    "malformed-field",
+                )
+            )
             continue
         _add_field(raw, name, f.value, field_line, strings, out)
     return raw
@@ -292,8 +370,9 @@ _FIELD_NAME = re.compile(r"^[a-z_][\w\-:.+]*$")
 _NEXT_FIELD = re.compile(r"([A-Za-z_][\w\-:.+]*)\s*=(.*)\Z", re.DOTALL)
 
 
-def _add_field(raw: RawEntry, name: str, text: str, line: int, strings: dict[str, str],
-               out: BibFile) -> None:  # fmt: skip
+def _add_field(
+    raw: RawEntry, name: str, text: str, line: int, strings: dict[str, str], out: BibFile
+) -> None:
     value, missing, rest = _evaluate(text, strings)
     _report_macros(out, raw.path, line, raw.key, missing, name)
     if name == "month" and text.strip().lower() in MONTH_MACROS:
@@ -304,18 +383,29 @@ def _add_field(raw: RawEntry, name: str, text: str, line: int, strings: dict[str
         following = _NEXT_FIELD.match(rest)
         if following:
             # `title = {A}` NEWLINE `year = 2020`: the comma was forgotten, not the field.
-            out.problems.append(Problem(
-                raw.path, rest_line, raw.key,
-                f"missing comma before field '{following.group(1).lower()}'",
-                "put a comma after each field's value", "missing-comma"))  # fmt: skip
+            out.problems.append(
+                Problem(
+                    raw.path,
+                    rest_line,
+                    raw.key,
+                    f"missing comma before field '{following.group(1).lower()}'",
+                    "put a comma after each field's value",
+                    "missing-comma",
+                )
+            )
             value = value[: len(value) - len(rest)]
-            _add_field(raw, following.group(1).lower(), following.group(2), rest_line,
-                       strings, out)  # fmt: skip
+            _add_field(raw, following.group(1).lower(), following.group(2), rest_line, strings, out)
         else:
-            out.problems.append(Problem(
-                raw.path, rest_line, raw.key,
-                f"text after the value of field '{name}' was appended: `{rest[:40]}`",
-                "join parts with `#`, or put the whole value in braces", "malformed-field"))  # fmt: skip
+            out.problems.append(
+                Problem(
+                    raw.path,
+                    rest_line,
+                    raw.key,
+                    f"text after the value of field '{name}' was appended: `{rest[:40]}`",
+                    "join parts with `#`, or put the whole value in braces",
+                    "malformed-field",
+                )
+            )
     if name in raw.fields:  # only possible after a `%` repair or a missing comma
         return
     raw.fields[name] = value
@@ -327,10 +417,16 @@ def _duplicate_fields(
 ) -> None:
     entry = block.ignore_error_block
     names = ", ".join(sorted(getattr(block, "duplicate_keys", set()) or []))
-    out.problems.append(Problem(
-        path, _line(block), getattr(entry, "key", None),
-        f"field given twice: {names or 'unknown'}; the first value is used",
-        "delete the extra field", "duplicate-field"))  # fmt: skip
+    out.problems.append(
+        Problem(
+            path,
+            _line(block),
+            getattr(entry, "key", None),
+            f"field given twice: {names or 'unknown'}; the first value is used",
+            "delete the extra field",
+            "duplicate-field",
+        )
+    )
     if isinstance(entry, bp.Entry):
         first: dict[str, bp.Field] = {}
         for f in entry.fields:
@@ -344,10 +440,16 @@ def _report_macros(
 ) -> None:
     for macro in missing:
         where = f" in field '{name}'" if name else ""
-        out.problems.append(Problem(
-            path, line, key, f"undefined @string macro '{macro}'{where}; shown as written",
-            f"define it with @string{{{macro} = \"...\"}} or put the value in braces",
-            "undefined-macro"))  # fmt: skip
+        out.problems.append(
+            Problem(
+                path,
+                line,
+                key,
+                f"undefined @string macro '{macro}'{where}; shown as written",
+                f'define it with @string{{{macro} = "..."}} or put the value in braces',
+                "undefined-macro",
+            )
+        )
 
 
 _PART = re.compile(r'\s*(?:(\{)|(")|(\d+)\b|([^\s#{}"]+))')

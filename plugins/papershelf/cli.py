@@ -27,14 +27,18 @@ def load_settings(config_file: str) -> Settings:
 
     path = Path(config_file)
     if not path.is_file():
-        raise CliError(f"{config_file} not found: run papershelf from your site's root "
-                       "(the folder holding mkdocs.yml) or pass -f path/to/mkdocs.yml")  # fmt: skip
+        raise CliError(
+            f"{config_file} not found: run papershelf from your site's root "
+            "(the folder holding mkdocs.yml) or pass -f path/to/mkdocs.yml"
+        )
     with path.open(encoding="utf-8") as stream:
         data = yaml_load(stream) or {}
     options = _plugin_options(data.get("plugins") or [])
     if options is None:
-        raise CliError(f"{config_file} does not enable the papershelf plugin: add "
-                       "`- papershelf` under `plugins:`")  # fmt: skip
+        raise CliError(
+            f"{config_file} does not enable the papershelf plugin: add "
+            "`- papershelf` under `plugins:`"
+        )
     config = PapershelfConfig(config_file_path=str(path))
     config.load_dict(options)
     errors, _warnings = config.validate()
@@ -73,8 +77,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem)
         notes = sum(1 for e in library.entries if e.note)
-        summary = (f"{_count(len(library.entries), 'paper')}, {_count(notes, 'note')}, "
-                   f"{_count(len(problems), 'problem')}")
+        summary = (
+            f"{_count(len(library.entries), 'paper')}, {_count(notes, 'note')}, "
+            f"{_count(len(problems), 'problem')}"
+        )
         print(summary, file=sys.stderr)
     return 1 if problems else 0
 
@@ -121,8 +127,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .importer import run_import
 
     settings = load_settings(args.config_file)
-    return run_import(settings, Path(args.path), dry_run=args.dry_run,
-                      metadata=Path(args.metadata) if args.metadata else None)  # fmt: skip
+    return run_import(
+        settings,
+        Path(args.path),
+        dry_run=args.dry_run,
+        metadata=Path(args.metadata) if args.metadata else None,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,26 +142,39 @@ def build_parser() -> argparse.ArgumentParser:
         "files and notes that mkdocs.yml configures. Run it from the site's root (the folder "
         "holding mkdocs.yml) or pass -f path/to/mkdocs.yml.",
     )
-    parser.add_argument("-f", "--config-file", default="mkdocs.yml",
-                        help="the site's mkdocs.yml (default: ./mkdocs.yml)")  # fmt: skip
+    parser.add_argument(
+        "-f",
+        "--config-file",
+        default="mkdocs.yml",
+        help="the site's mkdocs.yml (default: ./mkdocs.yml)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     # `-f` also after the command (`papershelf check -f site/mkdocs.yml`); SUPPRESS keeps an
     # absent one from overriding the one given before it.
     site = argparse.ArgumentParser(add_help=False)
-    site.add_argument("-f", "--config-file", default=argparse.SUPPRESS,
-                      help="the site's mkdocs.yml (default: ./mkdocs.yml)")  # fmt: skip
+    site.add_argument(
+        "-f",
+        "--config-file",
+        default=argparse.SUPPRESS,
+        help="the site's mkdocs.yml (default: ./mkdocs.yml)",
+    )
 
     check = commands.add_parser("check", help="validate the bibliography and notes", parents=[site])
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.set_defaults(run=cmd_check)
 
     export = commands.add_parser("export", help="write the list in another format", parents=[site])
-    export.add_argument("format", choices=["markdown"],
-                        help="markdown: the 'Paper List' format, for a GitHub README")  # fmt: skip
+    export.add_argument(
+        "format",
+        choices=["markdown"],
+        help="markdown: the 'Paper List' format, for a GitHub README",
+    )
     export.add_argument("-o", "--output", help="write to this file instead of standard output")
     export.set_defaults(run=cmd_export)
 
-    imp = commands.add_parser("import", help="bring in a 'Paper List' Markdown file", parents=[site])
+    imp = commands.add_parser(
+        "import", help="bring in a 'Paper List' Markdown file", parents=[site]
+    )
     imp.add_argument("path", help="the Markdown file to import")
     imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     imp.add_argument("--metadata", help="JSON list of {arxiv_id, authors, venue, ...} to merge in")

@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,13 +34,40 @@ from .slugs import base_slug
 IMPORTER_FIELDS = ("key", "imported", "uncertain")
 
 CATEGORIES = {
-    "cs.AI": "Artificial Intelligence", "cs.CL": "Computation and Language",
-    "cs.CV": "Computer Vision", "cs.IR": "Information Retrieval", "cs.LG": "Machine Learning",
-    "cs.SE": "Software Engineering", "cs.CR": "Cryptography and Security",
-    "cs.RO": "Robotics", "stat.ML": "Machine Learning (stat)",
-}  # fmt: skip
-_STOP = {"a", "an", "the", "on", "of", "for", "to", "in", "via", "with", "and", "is", "are",
-         "do", "you", "how", "what", "when", "why", "can", "towards", "toward"}  # fmt: skip
+    "cs.AI": "Artificial Intelligence",
+    "cs.CL": "Computation and Language",
+    "cs.CV": "Computer Vision",
+    "cs.IR": "Information Retrieval",
+    "cs.LG": "Machine Learning",
+    "cs.SE": "Software Engineering",
+    "cs.CR": "Cryptography and Security",
+    "cs.RO": "Robotics",
+    "stat.ML": "Machine Learning (stat)",
+}
+_STOP = {
+    "a",
+    "an",
+    "the",
+    "on",
+    "of",
+    "for",
+    "to",
+    "in",
+    "via",
+    "with",
+    "and",
+    "is",
+    "are",
+    "do",
+    "you",
+    "how",
+    "what",
+    "when",
+    "why",
+    "can",
+    "towards",
+    "toward",
+}
 
 
 @dataclass
@@ -47,41 +75,62 @@ class Plan:
     bib_path: Path
     new_entries: list[str] = field(default_factory=list)  # BibTeX text of each new entry
     writes: dict[Path, str] = field(default_factory=dict)  # note files to (re)write
-    fills: dict[tuple[Path, int], dict[str, str]] = field(default_factory=dict)  # (bib, line) -> fields
+    fills: dict[tuple[Path, int], dict[str, str]] = field(
+        default_factory=dict
+    )  # (bib, line) -> fields
     skipped: list[str] = field(default_factory=list)  # human-readable reasons
     problems: list[Problem] = field(default_factory=list)
     uncertain: int = 0
 
 
-def run_import(settings: Settings, path: Path, *, dry_run: bool = False,
-               metadata: Path | None = None) -> int:  # fmt: skip
+def run_import(
+    settings: Settings, path: Path, *, dry_run: bool = False, metadata: Path | None = None
+) -> int:
     """The command: returns the exit status (0 done, 1 done with problems, 2 nothing done)."""
     if not path.is_file():
-        print(f"papershelf: {path} {'is not a file' if path.exists() else 'not found'}",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"papershelf: {path} {'is not a file' if path.exists() else 'not found'}",
+            file=sys.stderr,
+        )
         return 2
     text, decode_problem = decode_bytes(path.read_bytes(), str(path))
     if not looks_like_paper_list(text):
-        print(f"papershelf: {path} is not a 'Paper List from BIB File' Markdown file (expected "
-              "'# Paper List from BIB File: ...' and '- [YY/MM] **Title**' items)", file=sys.stderr)
+        print(
+            f"papershelf: {path} is not a 'Paper List from BIB File' Markdown file (expected "
+            "'# Paper List from BIB File: ...' and '- [YY/MM] **Title**' items)",
+            file=sys.stderr,
+        )
         return 2
     # The damage is a property of the whole file, and the repair model reads context across
     # lines, so the file is repaired once, before it is parsed.
     meta = _read_metadata(metadata)  # before the slow part: a mistake there shows at once
     if len(text) > 200_000:  # the repair takes about a second per 20,000 damaged characters
-        print(f"reading {path} ({len(text):,} characters; damaged text takes a while)...",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"reading {path} ({len(text):,} characters; damaged text takes a while)...",
+            file=sys.stderr,
+        )
     repaired = repair_text(text)
     listing = parse_paper_list(repaired.text, str(path))
     if not listing.papers:
-        print(f"papershelf: {path}: no list items ('- [YY/MM] **Title**') found; nothing to "
-              "import", file=sys.stderr)  # fmt: skip
+        print(
+            f"papershelf: {path}: no list items ('- [YY/MM] **Title**') found; nothing to import",
+            file=sys.stderr,
+        )
         return 2
-    plan = make_plan(settings, listing.papers, meta, uncertain_lines(repaired),
-                     progress=_progress(len(listing.papers)), source=str(path))  # fmt: skip
+    plan = make_plan(
+        settings,
+        listing.papers,
+        meta,
+        uncertain_lines(repaired),
+        progress=_progress(len(listing.papers)),
+        source=str(path),
+    )
     if repaired.changed:
-        print(f"repaired damaged text ({repaired.kind}); uncertain characters in notes are "
-              "listed in their front matter for review", file=sys.stderr)  # fmt: skip
+        print(
+            f"repaired damaged text ({repaired.kind}); uncertain characters in notes are "
+            "listed in their front matter for review",
+            file=sys.stderr,
+        )
     plan.problems[:0] = ([decode_problem] if decode_problem else []) + listing.problems
     for problem in plan.problems:
         print(problem, file=sys.stderr)
@@ -89,10 +138,12 @@ def run_import(settings: Settings, path: Path, *, dry_run: bool = False,
         print(f"skipped: {reason}", file=sys.stderr)
     verb = "would add" if dry_run else "added"
     filled = f"filled in {len(plan.fills)} entries, " if plan.fills else ""
-    print(f"{verb} {len(plan.new_entries)} entries to {settings.relative(plan.bib_path)}, {filled}"
-          f"{'would write' if dry_run else 'wrote'} {len(plan.writes)} notes "
-          f"({plan.uncertain} uncertain characters to review), "
-          f"skipped {len(plan.skipped)}")  # fmt: skip
+    print(
+        f"{verb} {len(plan.new_entries)} entries to {settings.relative(plan.bib_path)}, {filled}"
+        f"{'would write' if dry_run else 'wrote'} {len(plan.writes)} notes "
+        f"({plan.uncertain} uncertain characters to review), "
+        f"skipped {len(plan.skipped)}"
+    )
     if dry_run:
         for note_path in sorted(plan.writes):
             print(f"  note {settings.relative(note_path)}")
@@ -101,7 +152,7 @@ def run_import(settings: Settings, path: Path, *, dry_run: bool = False,
     return 1 if plan.problems else 0
 
 
-def _progress(total: int):  # type: ignore[no-untyped-def]
+def _progress(total: int) -> Callable[[int], None]:
     step = max(total // 20, 1)
 
     def report(done: int) -> None:
@@ -115,8 +166,10 @@ class MetadataError(PapershelfError):
     """--metadata cannot be used; the message says why and what to do."""
 
 
-_METADATA_SHAPE = ('a JSON list of {"arxiv_id": "2503.04625", "authors": ["Last, First", ...], '
-                   '"venue": "...", "primary_category": "cs.CL"}')  # fmt: skip
+_METADATA_SHAPE = (
+    'a JSON list of {"arxiv_id": "2503.04625", "authors": ["Last, First", ...], '
+    '"venue": "...", "primary_category": "cs.CL"}'
+)
 
 
 def _read_metadata(path: Path | None) -> dict[str, dict[str, Any]]:
@@ -128,24 +181,30 @@ def _read_metadata(path: Path | None) -> dict[str, dict[str, Any]]:
         raise MetadataError(f"{path}: cannot be read ({error.strerror or error})") from error
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         line = f":{error.lineno}" if isinstance(error, json.JSONDecodeError) else ""
-        raise MetadataError(f"{path}{line}: not JSON ({error}); --metadata takes "
-                            f"{_METADATA_SHAPE}") from error  # fmt: skip
+        raise MetadataError(
+            f"{path}{line}: not JSON ({error}); --metadata takes {_METADATA_SHAPE}"
+        ) from error
     if not isinstance(records, list):
-        raise MetadataError(f"{path}: --metadata takes {_METADATA_SHAPE}, not a JSON "
-                            f"{type(records).__name__}")  # fmt: skip
+        raise MetadataError(
+            f"{path}: --metadata takes {_METADATA_SHAPE}, not a JSON {type(records).__name__}"
+        )
     out: dict[str, dict[str, Any]] = {}
     for i, record in enumerate(records):
         if not isinstance(record, dict) or not isinstance(record.get("arxiv_id"), str):
-            raise MetadataError(f"{path}: record {i + 1} has no \"arxiv_id\" string; each "
-                                f"record is {_METADATA_SHAPE}")  # fmt: skip
+            raise MetadataError(
+                f'{path}: record {i + 1} has no "arxiv_id" string; each record is {_METADATA_SHAPE}'
+            )
         authors = record.get("authors", [])
         if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
-            raise MetadataError(f"{path}: record {i + 1} ({record['arxiv_id']}): \"authors\" "
-                                'must be a list of names such as ["Li, Chengpeng"]')  # fmt: skip
+            raise MetadataError(
+                f'{path}: record {i + 1} ({record["arxiv_id"]}): "authors" '
+                'must be a list of names such as ["Li, Chengpeng"]'
+            )
         for name in ("venue", "primary_category"):
             if record.get(name) is not None and not isinstance(record[name], str):
-                raise MetadataError(f"{path}: record {i + 1} ({record['arxiv_id']}): \"{name}\" "
-                                    "must be a string")  # fmt: skip
+                raise MetadataError(
+                    f'{path}: record {i + 1} ({record["arxiv_id"]}): "{name}" must be a string'
+                )
         out[record["arxiv_id"]] = record
     return out
 
@@ -156,15 +215,26 @@ def uncertain_lines(result: RepairResult) -> dict[int, list[dict[str, Any]]]:
     for span in result.uncertain:
         line = result.text.count("\n", 0, span.start) + 1
         column = span.start - result.text.rfind("\n", 0, span.start)  # 1-based, in characters
-        by_line.setdefault(line, []).append({
-            "line": line, "column": column, "text": span.chosen,
-            "alternatives": list(span.alternatives[:4]), "confidence": round(span.confidence, 2)})  # fmt: skip
+        by_line.setdefault(line, []).append(
+            {
+                "line": line,
+                "column": column,
+                "text": span.chosen,
+                "alternatives": list(span.alternatives[:4]),
+                "confidence": round(span.confidence, 2),
+            }
+        )
     return by_line
 
 
-def make_plan(settings: Settings, papers: list[ListedPaper], meta: dict[str, dict[str, Any]],
-              uncertain: dict[int, list[dict[str, Any]]] | None = None,
-              progress=lambda done: None, source: str = "") -> Plan:  # type: ignore[no-untyped-def]  # fmt: skip
+def make_plan(
+    settings: Settings,
+    papers: list[ListedPaper],
+    meta: dict[str, dict[str, Any]],
+    uncertain: dict[int, list[dict[str, Any]]] | None = None,
+    progress: Callable[[int], None] = lambda done: None,
+    source: str = "",
+) -> Plan:
     library = _current_library(settings)
     plan = Plan(bib_path=_target_bib(settings))
     by_arxiv = {e.paper.arxiv: e.paper.key for e in library.entries if e.paper.arxiv}
@@ -173,10 +243,17 @@ def make_plan(settings: Settings, papers: list[ListedPaper], meta: dict[str, dic
     listed_at: dict[str, int] = {}
     for done, listed in enumerate(papers, 1):
         if listed.arxiv and listed.arxiv in listed_at:
-            plan.problems.append(Problem(source, listed.line, None,
-                                         f"arXiv {listed.arxiv} is listed again (first at line "
-                                         f"{listed_at[listed.arxiv]}); imported once",
-                                         "delete one of the two items", "duplicate-item"))  # fmt: skip
+            plan.problems.append(
+                Problem(
+                    source,
+                    listed.line,
+                    None,
+                    f"arXiv {listed.arxiv} is listed again (first at line "
+                    f"{listed_at[listed.arxiv]}); imported once",
+                    "delete one of the two items",
+                    "duplicate-item",
+                )
+            )
             progress(done)
             continue
         if listed.arxiv:
@@ -250,7 +327,9 @@ def entry_bibtex(key: str, listed: ListedPaper, meta: dict[str, Any]) -> str:
     venue = (meta.get("venue") or "").strip()
     fields: list[tuple[str, str]] = [("title", "{" + protect_capitals(latex.encode(title)) + "}")]
     if meta.get("authors"):
-        fields.append(("author", "{" + " and ".join(latex.encode(a) for a in meta["authors"]) + "}"))
+        fields.append(
+            ("author", "{" + " and ".join(latex.encode(a) for a in meta["authors"]) + "}")
+        )
     if venue:
         fields.append(("booktitle", "{" + latex.encode(venue) + "}"))
     fields.append(("year", f"{{{listed.year}}}"))
@@ -262,7 +341,9 @@ def entry_bibtex(key: str, listed: ListedPaper, meta: dict[str, Any]) -> str:
             fields.append(("primaryclass", f"{{{meta['primary_category']}}}"))
         fields.append(("url", f"{{https://arxiv.org/abs/{listed.arxiv}{listed.version}}}"))
     if listed.code:
-        is_code = re.match(r"https?://(www\.)?(github\.com|gitlab\.com|huggingface\.co)/", listed.code)
+        is_code = re.match(
+            r"https?://(www\.)?(github\.com|gitlab\.com|huggingface\.co)/", listed.code
+        )
         fields.append(("code" if is_code else "homepage", "{" + listed.code + "}"))
     category = meta.get("primary_category")
     if category:
@@ -278,14 +359,22 @@ def note_hash(body: str) -> str:
     return hashlib.sha1(body.strip().encode("utf-8")).hexdigest()[:12]
 
 
-def _plan_note(settings: Settings, plan: Plan, key: str, listed: ListedPaper,
-               uncertain: dict[int, list[dict[str, Any]]]) -> None:  # fmt: skip
+def _plan_note(
+    settings: Settings,
+    plan: Plan,
+    key: str,
+    listed: ListedPaper,
+    uncertain: dict[int, list[dict[str, Any]]],
+) -> None:
     body = listed.note
     first = listed.note_line
     if body.startswith("### Notes\n"):  # the heading `export` adds before plain notes
-        body, first = body[len("### Notes\n"):], first + 1
-    spans = [dict(span) for line in range(first, first + body.count("\n") + 1)
-             for span in uncertain.get(line, ())]  # fmt: skip
+        body, first = body[len("### Notes\n") :], first + 1
+    spans = [
+        dict(span)
+        for line in range(first, first + body.count("\n") + 1)
+        for span in uncertain.get(line, ())
+    ]
     body = keep_line_breaks(_escape_keeping_columns(body, first, spans))
     meta: dict[str, Any] = {"key": key, "imported": note_hash(body)}
     path = settings.notes_dir() / f"{base_slug(key)}.md"
@@ -295,20 +384,28 @@ def _plan_note(settings: Settings, plan: Plan, key: str, listed: ListedPaper,
         note, _ = read_note(NoteFile(str(old_path), old_text))
         recorded = _recorded_hash(old_text)
         if note is None or recorded is None or recorded != note_hash(note.body):
-            plan.skipped.append(f"{settings.relative(old_path)} was edited by hand; not overwritten")
+            plan.skipped.append(
+                f"{settings.relative(old_path)} was edited by hand; not overwritten"
+            )
             return
         if note.body.strip() == body.strip():
             return  # the same text: its review list (and any line ticked off) stays as it is
         # Fields a person added (status, tags, ...) survive a re-import, in their place.
         old_fields = _front_fields(old_text)
-        meta = {**{name: meta.get(name, value) for name, value in old_fields.items()
-                   if name != "uncertain"}, **meta}  # fmt: skip
+        meta = {
+            **{
+                name: meta.get(name, value)
+                for name, value in old_fields.items()
+                if name != "uncertain"
+            },
+            **meta,
+        }
         path = old_path
     if spans:
         meta["uncertain"] = spans
         # Report lines of the note file: the body starts after the front matter's lines.
         body_start = _front_matter(meta).count("\n") + 1
-        stripped = body[:len(body) - len(body.lstrip())].count("\n")
+        stripped = body[: len(body) - len(body.lstrip())].count("\n")
         for span in spans:
             span["line"] += body_start - first - stripped
         plan.uncertain += len(spans)
@@ -320,10 +417,13 @@ def _plan_note(settings: Settings, plan: Plan, key: str, listed: ListedPaper,
 # In the older tool's fenced notes, `<search>` and `<think>` were text; outside a fence,
 # Markdown would take them for HTML, and the page would drop them.
 _TAG = re.compile(r"</?([A-Za-z][\w-]*)(?:\s[^<>]*)?/?>")
-_HTML_TAGS = frozenset((
-    "a abbr b blockquote br code dd del details div dl dt em figcaption figure h1 h2 h3 h4 h5 "
-    "h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary sup table "
-    "tbody td tfoot th thead tr u ul var video audio source picture iframe center font").split())
+_HTML_TAGS = frozenset(
+    (
+        "a abbr b blockquote br code dd del details div dl dt em figcaption figure h1 h2 h3 h4 h5 "
+        "h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary sup table "
+        "tbody td tfoot th thead tr u ul var video audio source picture iframe center font"
+    ).split()
+)
 _CODE_SPAN = re.compile(r"(`+[^`]*?`+)")  # split() keeps the code spans, at odd indices
 
 
@@ -359,7 +459,12 @@ def keep_line_breaks(body: str) -> str:
         if FENCE_LINE.match(line):
             fenced = not fenced
             continue
-        if fenced or not line.strip() or line.endswith(("  ", "\\")) or _BLOCK_START.match(lines[i + 1]):
+        if (
+            fenced
+            or not line.strip()
+            or line.endswith(("  ", "\\"))
+            or _BLOCK_START.match(lines[i + 1])
+        ):
             continue
         if line.lstrip().startswith(("#", "|")):
             continue
@@ -390,8 +495,11 @@ def _same_note(old: str, new: str) -> bool:
     if old == new:
         return True
     old_parts, new_parts = old.split("\n---\n", 1), new.split("\n---\n", 1)
-    return (len(old_parts) == 2 and old_parts[1] == new_parts[1]
-            and _front_fields(old) == _front_fields(new))  # fmt: skip
+    return (
+        len(old_parts) == 2
+        and old_parts[1] == new_parts[1]
+        and _front_fields(old) == _front_fields(new)
+    )
 
 
 def _front_fields(text: str) -> dict[str, Any]:
@@ -410,7 +518,9 @@ def _front_matter(meta: dict[str, Any]) -> str:
     for name, value in meta.items():
         if isinstance(value, list) and value:
             lines.append(f"{name}:")
-            lines.extend(f"  - {json.dumps(item, ensure_ascii=False, default=str)}" for item in value)
+            lines.extend(
+                f"  - {json.dumps(item, ensure_ascii=False, default=str)}" for item in value
+            )
         else:
             lines.append(f"{name}: {json.dumps(value, ensure_ascii=False, default=str)}")
     return "---\n" + "\n".join(lines) + "\n---\n"
@@ -449,12 +559,18 @@ def apply_plan(plan: Plan) -> None:
     outputs = dict(plan.writes)
     # Bottom up, so that a field added to one entry does not move the next one's line.
     for (target, line), fields in sorted(plan.fills.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
-        outputs[target] = _with_fields(outputs.get(target) or target.read_text(encoding="utf-8"),
-                                       line, fields)  # fmt: skip
+        outputs[target] = _with_fields(
+            outputs.get(target) or target.read_text(encoding="utf-8"), line, fields
+        )
     if plan.new_entries:
         current = outputs.get(plan.bib_path) or (
-            plan.bib_path.read_text(encoding="utf-8") if plan.bib_path.is_file() else "")
-        joiner = "" if not current or current.endswith("\n\n") else ("\n" if current.endswith("\n") else "\n\n")
+            plan.bib_path.read_text(encoding="utf-8") if plan.bib_path.is_file() else ""
+        )
+        joiner = (
+            ""
+            if not current or current.endswith("\n\n")
+            else ("\n" if current.endswith("\n") else "\n\n")
+        )
         outputs[plan.bib_path] = current + joiner + "\n".join(plan.new_entries)
     staged: list[tuple[str, Path]] = []
     try:

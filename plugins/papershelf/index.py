@@ -43,8 +43,19 @@ RESERVED = ("q", "sort", "year", "month", "tag", "venue", "author", "code", "not
 # the last digit comes from the first half of the alphabet, the others from the second half.
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 # Letters that Unicode does not decompose into a base letter plus an accent.
-_FOLD_LETTERS = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
-                 "þ": "th", "ı": "i", "ħ": "h", "ς": "σ"}  # fmt: skip
+_FOLD_LETTERS = {
+    "ß": "ss",
+    "æ": "ae",
+    "œ": "oe",
+    "ø": "o",
+    "ł": "l",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "ı": "i",
+    "ħ": "h",
+    "ς": "σ",
+}
 _FOLD_TABLE = str.maketrans(_FOLD_LETTERS)
 
 UrlFor = Callable[[Entry], str]
@@ -87,14 +98,21 @@ def index_html(library: Library, url_for: UrlFor, data_url: str = "") -> str:
     groups = []
     for gid, members in groupby(library.entries, key=group_id):
         items = list(members)
-        groups.append({
-            "id": gid,
-            "anchor": f"papershelf-{gid}",
-            "label": group_label(items[0]),
-            "entries": [_item(entry, url_for) for entry in items],
-        })  # fmt: skip
-    return render("index.html", groups=groups, total=len(library.entries), data_url=data_url,
-                  guard=Q_GUARD if data_url else "")  # fmt: skip
+        groups.append(
+            {
+                "id": gid,
+                "anchor": f"papershelf-{gid}",
+                "label": group_label(items[0]),
+                "entries": [_item(entry, url_for) for entry in items],
+            }
+        )
+    return render(
+        "index.html",
+        groups=groups,
+        total=len(library.entries),
+        data_url=data_url,
+        guard=Q_GUARD if data_url else "",
+    )
 
 
 def _item(entry: Entry, url_for: UrlFor) -> dict[str, Any]:
@@ -126,16 +144,23 @@ def index_inputs(library: Library) -> tuple[Any, ...]:
     """What the index, its data files and the catalogue read from the library: the papers,
     and the notes without their text (of which they only ask whether there is any). Equal
     inputs give equal outputs, so `mkdocs serve` keeps them while only a note's text changes."""
-    return tuple((e.paper, e.note and replace(e.note, body="x" if has_note(e) else "", body_line=0))
-                 for e in library.entries)  # fmt: skip
+    return tuple(
+        (e.paper, e.note and replace(e.note, body="x" if has_note(e) else "", body_line=0))
+        for e in library.entries
+    )
 
 
 # ---------------------------------------------------------------- the data files
 def index_files(library: Library, facets: tuple[str, ...] = ()) -> dict[str, str]:
     """File name (next to the index page) -> JSON text of the index page's data files."""
     search = _dumps(search_index(library))
-    bibtex = _dumps({"version": FORMAT_VERSION, "count": len(library.entries),
-                     "bibtex": [entry.paper.bibtex for entry in library.entries]})  # fmt: skip
+    bibtex = _dumps(
+        {
+            "version": FORMAT_VERSION,
+            "count": len(library.entries),
+            "bibtex": [entry.paper.bibtex for entry in library.entries],
+        }
+    )
     data = index_data(library, facets)
     data["search"] = versioned(SEARCH_FILE, search)
     data["bibtex"] = versioned(BIBTEX_FILE, bibtex)
@@ -173,26 +198,63 @@ def index_data(library: Library, facets: tuple[str, ...] = ()) -> dict[str, Any]
     months = sorted({v for e in entries for v in month(e)}, reverse=True)
     statuses = [*STATUSES, "none"]
     out = [
-        _facet("year", "Year", values_of(year), order=sorted(
-            {v for e in entries for v in year(e)}, reverse=True)),
-        _facet("month", "Month", values_of(month), order=months,
-               labels=[f"{MONTH_NAMES[int(m[5:]) - 1]} {m[:4]}" for m in months]),
+        _facet(
+            "year",
+            "Year",
+            values_of(year),
+            order=sorted({v for e in entries for v in year(e)}, reverse=True),
+        ),
+        _facet(
+            "month",
+            "Month",
+            values_of(month),
+            order=months,
+            labels=[f"{MONTH_NAMES[int(m[5:]) - 1]} {m[:4]}" for m in months],
+        ),
         _facet("tag", "Tags", values_of(lambda e: e.tags), text=True),
-        _facet("venue", "Venue", values_of(lambda e: [e.paper.venue] if e.paper.venue else []),
-               text=True),
-        _facet("author", "Authors", values_of(
-            lambda e: [a.display for a in e.paper.authors if a != ET_AL]), text=True),
-        _facet("code", "Code", values_of(lambda e: ["yes" if e.paper.links.code else "no"]),
-               order=["yes", "no"], labels=["Has code", "No code"]),
-        _facet("note", "Note", values_of(lambda e: ["yes" if has_note(e) else "no"]),
-               order=["yes", "no"], labels=["Has a note", "No note"]),
-        _facet("status", "Reading status",
-               values_of(lambda e: [(e.note.status if e.note else "") or "none"]),
-               order=statuses, labels=[STATUS_LABELS[s] for s in statuses]),
+        _facet(
+            "venue",
+            "Venue",
+            values_of(lambda e: [e.paper.venue] if e.paper.venue else []),
+            text=True,
+        ),
+        _facet(
+            "author",
+            "Authors",
+            values_of(lambda e: [a.display for a in e.paper.authors if a != ET_AL]),
+            text=True,
+        ),
+        _facet(
+            "code",
+            "Code",
+            values_of(lambda e: ["yes" if e.paper.links.code else "no"]),
+            order=["yes", "no"],
+            labels=["Has code", "No code"],
+        ),
+        _facet(
+            "note",
+            "Note",
+            values_of(lambda e: ["yes" if has_note(e) else "no"]),
+            order=["yes", "no"],
+            labels=["Has a note", "No note"],
+        ),
+        _facet(
+            "status",
+            "Reading status",
+            values_of(lambda e: [(e.note.status if e.note else "") or "none"]),
+            order=statuses,
+            labels=[STATUS_LABELS[s] for s in statuses],
+        ),
     ]
     for name in extra_facets(facets):
-        out.append(_facet(name, name.replace("_", " ").capitalize(),
-                          values_of(functools.partial(_extra_values, name)), text=True))
+        out.append(
+            _facet(
+                name,
+                name.replace("_", " ").capitalize(),
+                values_of(functools.partial(_extra_values, name)),
+                text=True,
+            )
+        )
     return {
         "version": FORMAT_VERSION,
         "count": len(entries),
@@ -206,8 +268,15 @@ def _extra_values(name: str, entry: Entry) -> Iterable[str]:
     return entry.note.extra.get(name, ()) if entry.note else ()
 
 
-def _facet(name: str, label: str, per_paper: list[list[str]], *, order: list[str] | None = None,
-           labels: list[str] | None = None, text: bool = False) -> dict[str, Any]:  # fmt: skip
+def _facet(
+    name: str,
+    label: str,
+    per_paper: list[list[str]],
+    *,
+    order: list[str] | None = None,
+    labels: list[str] | None = None,
+    text: bool = False,
+) -> dict[str, Any]:
     """One facet: its value table and each paper's value ids.
 
     Without a fixed `order`, values are listed most frequent first and values that differ only
@@ -228,9 +297,12 @@ def _facet(name: str, label: str, per_paper: list[list[str]], *, order: list[str
         table = list(order)
         ids = {v: i for i, v in enumerate(table)}
         key = str
-    facet: dict[str, Any] = {"name": name, "label": label,
-                             "order": "fixed" if order is not None else "count",
-                             "values": table}  # fmt: skip
+    facet: dict[str, Any] = {
+        "name": name,
+        "label": label,
+        "order": "fixed" if order is not None else "count",
+        "values": table,
+    }
     if labels:
         facet["labels"] = labels
     if text:
@@ -257,8 +329,9 @@ _MARKS = _Marks()
 _COMBINING = re.compile("[\u0300-\u036f]+")
 # Characters outside these ranges (general punctuation, CJK punctuation but its tone marks,
 # CJK ideographs, full-width forms) might be combining marks.
-_MAY_HOLD_MARKS = re.compile("[^\x00-\x7f\u2000-\u206f\u3000-\u3029\u3030-\u303f"
-                             "\u4e00-\u9fff\uff00-\uffef]")  # fmt: skip
+_MAY_HOLD_MARKS = re.compile(
+    "[^\x00-\x7f\u2000-\u206f\u3000-\u3029\u3030-\u303f\u4e00-\u9fff\uff00-\uffef]"
+)
 _FOLD_CHARS = re.compile("[" + "".join(_FOLD_LETTERS) + "]")
 _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")  # not a letter or digit (\p{L}, \p{N})
 

@@ -17,35 +17,119 @@ from functools import lru_cache
 _NEEDS_WORK = re.compile(r"[\\{}$~]|--|``|''")
 
 _ACCENTS = {
-    "'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
-    "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
-    "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323", "b": "\u0331",
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "r": "\u030a",
+    "d": "\u0323",
+    "b": "\u0331",
     "t": "\u0361",
-}  # fmt: skip
+}
 
 _SYMBOLS = {
-    "ss": "ß", "o": "ø", "O": "Ø", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ",
-    "oe": "œ", "OE": "Œ", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "dh": "ð",
-    "DH": "Ð", "th": "þ", "TH": "Þ", "ng": "ŋ", "NG": "Ŋ", "dj": "đ", "DJ": "Đ",
-    "textendash": "–", "textemdash": "—", "textquoteleft": "‘",
-    "textquoteright": "’", "textquotedblleft": "“", "textquotedblright": "”",
-    "ldots": "…", "dots": "…", "textellipsis": "…", "textregistered": "®",
-    "texttrademark": "™", "copyright": "©", "textcopyright": "©",
-    "textdegree": "°", "S": "§", "P": "¶", "euro": "€", "texteuro": "€",
-    "pounds": "£", "textsterling": "£", "textasciitilde": "~",
-    "textbackslash": "\\", "textunderscore": "_", "textbar": "|",
-    "textless": "<", "textgreater": ">", "textbullet": "•", "guillemotleft": "«",
-    "guillemotright": "»", "quad": " ", "qquad": " ", "LaTeX": "LaTeX",
-    "TeX": "TeX", "BibTeX": "BibTeX", "textasciicircum": "^", "slash": "/",
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
-    "lambda": "λ", "mu": "μ", "pi": "π", "sigma": "σ", "tau": "τ", "phi": "φ",
-    "omega": "ω", "Delta": "Δ", "Sigma": "Σ", "Omega": "Ω",
-    "textquotedbl": '"', "textperiodcentered": "·", "og": "« ", "fg": " »",
-}  # fmt: skip
+    "ss": "ß",
+    "o": "ø",
+    "O": "Ø",
+    "aa": "å",
+    "AA": "Å",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "l": "ł",
+    "L": "Ł",
+    "i": "ı",
+    "j": "ȷ",
+    "dh": "ð",
+    "DH": "Ð",
+    "th": "þ",
+    "TH": "Þ",
+    "ng": "ŋ",
+    "NG": "Ŋ",
+    "dj": "đ",
+    "DJ": "Đ",
+    "textendash": "–",
+    "textemdash": "—",
+    "textquoteleft": "‘",
+    "textquoteright": "’",
+    "textquotedblleft": "“",
+    "textquotedblright": "”",
+    "ldots": "…",
+    "dots": "…",
+    "textellipsis": "…",
+    "textregistered": "®",
+    "texttrademark": "™",
+    "copyright": "©",
+    "textcopyright": "©",
+    "textdegree": "°",
+    "S": "§",
+    "P": "¶",
+    "euro": "€",
+    "texteuro": "€",
+    "pounds": "£",
+    "textsterling": "£",
+    "textasciitilde": "~",
+    "textbackslash": "\\",
+    "textunderscore": "_",
+    "textbar": "|",
+    "textless": "<",
+    "textgreater": ">",
+    "textbullet": "•",
+    "guillemotleft": "«",
+    "guillemotright": "»",
+    "quad": " ",
+    "qquad": " ",
+    "LaTeX": "LaTeX",
+    "TeX": "TeX",
+    "BibTeX": "BibTeX",
+    "textasciicircum": "^",
+    "slash": "/",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ε",
+    "lambda": "λ",
+    "mu": "μ",
+    "pi": "π",
+    "sigma": "σ",
+    "tau": "τ",
+    "phi": "φ",
+    "omega": "ω",
+    "Delta": "Δ",
+    "Sigma": "Σ",
+    "Omega": "Ω",
+    "textquotedbl": '"',
+    "textperiodcentered": "·",
+    "og": "« ",
+    "fg": " »",
+}
 
 # An accent over nothing (`\~{}`) is the accent character itself.
-_SPACING_ACCENTS = {"'": "´", "`": "`", "^": "^", '"': "¨", "~": "~", "=": "¯", ".": "˙",
-                    "u": "˘", "v": "ˇ", "H": "˝", "c": "¸", "k": "˛", "r": "˚"}  # fmt: skip
+_SPACING_ACCENTS = {
+    "'": "´",
+    "`": "`",
+    "^": "^",
+    '"': "¨",
+    "~": "~",
+    "=": "¯",
+    ".": "˙",
+    "u": "˘",
+    "v": "ˇ",
+    "H": "˝",
+    "c": "¸",
+    "k": "˛",
+    "r": "˚",
+}
 
 # Commands whose argument is plain text: the command goes, the argument stays.
 _TEXT_COMMANDS = frozenset(
@@ -87,8 +171,13 @@ def _replace(match: re.Match[str]) -> str:
         return match.group()
     if match.group("acc") or match.group("lacc"):
         accent = match.group("acc") or match.group("lacc")
-        base = (match.group("accarg") or match.group("accbare")
-                or match.group("laccarg") or match.group("laccbare") or "")  # fmt: skip
+        base = (
+            match.group("accarg")
+            or match.group("accbare")
+            or match.group("laccarg")
+            or match.group("laccbare")
+            or ""
+        )
         if base in ("\\i", "\\j"):
             base = base[1]
         return base + _ACCENTS[accent] if base else _SPACING_ACCENTS.get(accent, "")
@@ -131,7 +220,8 @@ _ESCAPED_MARKUP = re.compile(
     r"\\(?:textbf|textit|emph|texttt|textsc|underline|mbox|url)\{([^{}]*)\}"
     r"|\\href\{[^{}\s]*\}\{([^{}\\]*)\}"
     r"|\\([%&$#_])"
-    r"|\\(etc|ie|eg|vs|etal)\b\.?")  # fmt: skip
+    r"|\\(etc|ie|eg|vs|etal)\b\.?"
+)
 _LATIN = {"etc": "etc.", "ie": "i.e.", "eg": "e.g.", "vs": "vs.", "etal": "et al."}
 
 
@@ -140,8 +230,14 @@ def unescape_markup(text: str) -> str:
     `\ie` -> i.e.). A command it does not know, such as a paper's own `\name`, stays."""
     if "\\" not in text:
         return text
-    return _ESCAPED_MARKUP.sub(lambda m: m.group(1) if m.group(1) is not None else (
-        m.group(2) if m.group(2) is not None else m.group(3) or _LATIN[m.group(4)]), text)
+    return _ESCAPED_MARKUP.sub(
+        lambda m: (
+            m.group(1)
+            if m.group(1) is not None
+            else (m.group(2) if m.group(2) is not None else m.group(3) or _LATIN[m.group(4)])
+        ),
+        text,
+    )
 
 
 # Control characters mean nothing in display text, and YAML (the pages' front matter) rejects
@@ -191,8 +287,16 @@ def strip_braces(text: str) -> str:
     return text.replace("{", "").replace("}", "").strip()
 
 
-_ENCODE = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&",
-           "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}"}  # fmt: skip
+_ENCODE = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+}
 _ENCODE_RE = re.compile(r"[\\{}%&#_~]")
 # TeX ligatures that `decode` would turn into dashes and curly quotes.
 _LIGATURES = re.compile(r"-(?=-)|``|''")
@@ -205,7 +309,11 @@ def encode(text: str) -> str:
     """
     pieces = re.split(r"(\$[^$]+\$)", text)
     return "".join(
-        piece if i % 2 else _LIGATURES.sub(lambda m: m.group()[0] + "{}" + m.group()[1:],
-                                           _ENCODE_RE.sub(lambda m: _ENCODE[m.group()], piece))
+        piece
+        if i % 2
+        else _LIGATURES.sub(
+            lambda m: m.group()[0] + "{}" + m.group()[1:],
+            _ENCODE_RE.sub(lambda m: _ENCODE[m.group()], piece),
+        )
         for i, piece in enumerate(pieces)
     )

@@ -57,8 +57,9 @@ class Settings:
 
     def existing_bib_files(self) -> list[Path]:
         """The configured .bib files that exist, whether or not the others do."""
-        return [Path(m) for pattern in self.bib for m in self._bib_matches(pattern)
-                if os.path.isfile(m)]  # fmt: skip
+        return [
+            Path(m) for pattern in self.bib for m in self._bib_matches(pattern) if os.path.isfile(m)
+        ]
 
     def _bib_matches(self, pattern: str) -> list[str]:
         full = os.path.join(self.root, pattern)
@@ -87,11 +88,17 @@ def load_library(settings: Settings, cache: Cache | None = None) -> Library:
     slugs, collisions = assign_slugs(r.key for r in raws)
     for slug, keys in collisions:
         first = next(r for r in raws if r.key == keys[1])
-        problems.append(Problem(first.path, first.line, first.key,
-                                f"keys {', '.join(repr(k) for k in keys)} all map to the page "
-                                f"'{settings.path}/{slug}/'; later ones get a hashed address",
-                                "give the entries keys that differ by more than case or "
-                                "punctuation", "slug-collision"))  # fmt: skip
+        problems.append(
+            Problem(
+                first.path,
+                first.line,
+                first.key,
+                f"keys {', '.join(repr(k) for k in keys)} all map to the page "
+                f"'{settings.path}/{slug}/'; later ones get a hashed address",
+                "give the entries keys that differ by more than case or punctuation",
+                "slug-collision",
+            )
+        )
     fresh: dict[Any, tuple[Paper, list[Problem]]] = {}
     papers = [_paper(raw, slugs[raw.key], settings, cache, fresh, problems) for raw in raws]
     cache.papers = fresh
@@ -103,10 +110,16 @@ def load_library(settings: Settings, cache: Cache | None = None) -> Library:
     for key, note in matched.items():
         for other in note.related:
             if other not in known:
-                problems.append(Problem(note.path, 1, key,
-                                        f"'related' names an unknown key '{other}'",
-                                        "use the citation key of a paper in the bibliography",
-                                        "unknown-related"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        note.path,
+                        1,
+                        key,
+                        f"'related' names an unknown key '{other}'",
+                        "use the citation key of a paper in the bibliography",
+                        "unknown-related",
+                    )
+                )
     papers.sort(key=lambda p: (-(p.year or 0), -(p.month or 0), p.title.casefold(), p.key))
     entries = tuple(Entry(p, matched.get(p.key)) for p in papers)
     # The bibliography first: a broken entry explains the notes that lost their paper.
@@ -122,13 +135,20 @@ def _explain_orphans(note_problems: list[Problem], problems: list[Problem]) -> l
     skipped = {p.key.lower(): p for p in problems if p.code in _SKIPPED and p.key}
     out = []
     for problem in note_problems:
-        cause = skipped.get(Path(problem.path).stem.lower()) if problem.code == "orphan-note" else None
+        cause = (
+            skipped.get(Path(problem.path).stem.lower()) if problem.code == "orphan-note" else None
+        )
         if cause is not None:
             where = f"{cause.path}:{cause.line}" if cause.line else cause.path
-            problem = Problem(problem.path, problem.line, cause.key,
-                              f"note for entry '{cause.key}', which was skipped because it "
-                              f"is malformed ({where})",
-                              "fix that entry and the note is shown again", "orphan-note")  # fmt: skip
+            problem = Problem(
+                problem.path,
+                problem.line,
+                cause.key,
+                f"note for entry '{cause.key}', which was skipped because it "
+                f"is malformed ({where})",
+                "fix that entry and the note is shown again",
+                "orphan-note",
+            )
         out.append(problem)
     return out
 
@@ -167,20 +187,31 @@ def decode_bytes(data: bytes, shown: str) -> tuple[str, Problem | None]:
         bad = text.find("\ufffd")
         line = text.count("\n", 0, bad) + 1 if bad >= 0 else 1
         damaged = " (some bytes could not be decoded)" if bad >= 0 else ""
-        return text, Problem(shown, line, None,
-                             f"file is {wide.upper()}, not UTF-8{damaged}; it was read, but "
-                             "BibTeX tools and Markdown editors expect UTF-8",
-                             "re-save the file as UTF-8", "encoding")  # fmt: skip
+        return text, Problem(
+            shown,
+            line,
+            None,
+            f"file is {wide.upper()}, not UTF-8{damaged}; it was read, but "
+            "BibTeX tools and Markdown editors expect UTF-8",
+            "re-save the file as UTF-8",
+            "encoding",
+        )
     # Not "utf-8-sig": its error offsets would not count the BOM, and the line would be off.
     body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
     try:
         return body.decode("utf-8"), None
     except UnicodeDecodeError as error:
         line = body.count(b"\n", 0, error.start) + 1
-        problem = Problem(shown, line, None,
-                          f"file is not valid UTF-8 (byte 0x{body[error.start]:02x}); bytes "
-                          "that are not UTF-8 were read as Windows-1252, so accented letters "
-                          "may be wrong", "re-save the file as UTF-8", "encoding")  # fmt: skip
+        problem = Problem(
+            shown,
+            line,
+            None,
+            f"file is not valid UTF-8 (byte 0x{body[error.start]:02x}); bytes "
+            "that are not UTF-8 were read as Windows-1252, so accented letters "
+            "may be wrong",
+            "re-save the file as UTF-8",
+            "encoding",
+        )
         # Byte by byte, so the UTF-8 parts of a file edited in two encodings stay intact.
         return body.decode("utf-8", errors=_CP1252_FALLBACK), problem
 
@@ -221,26 +252,50 @@ def _resolve_crossrefs(raws: list[RawEntry], problems: list[Problem]) -> list[Ra
             continue
         parent = by_key.get(target.lower())
         if parent is None or parent is raw:
-            problems.append(Problem(raw.path, raw.where("crossref"), raw.key,
-                                    f"crossref '{target}' names no entry; fields are not inherited",
-                                    "add the parent entry or remove the crossref", "bad-crossref"))  # fmt: skip
+            problems.append(
+                Problem(
+                    raw.path,
+                    raw.where("crossref"),
+                    raw.key,
+                    f"crossref '{target}' names no entry; fields are not inherited",
+                    "add the parent entry or remove the crossref",
+                    "bad-crossref",
+                )
+            )
             resolved.append(raw)
             continue
         # The parent's title names the whole volume: it becomes the child's booktitle.
-        inherited = {k: v for k, v in parent.fields.items()
-                     if k not in raw.fields and k not in _NOT_INHERITED}  # fmt: skip
+        inherited = {
+            k: v
+            for k, v in parent.fields.items()
+            if k not in raw.fields and k not in _NOT_INHERITED
+        }
         if "title" in parent.fields and "booktitle" not in raw.fields:
             inherited["booktitle"] = parent.fields["title"]
         resolved.append(replace(raw, fields={**raw.fields, **inherited}))
     return resolved
 
 
-def _paper(raw: RawEntry, slug: str, settings: Settings, cache: Cache,
-           fresh: dict[Any, tuple[Paper, list[Problem]]], problems: list[Problem]) -> Paper:  # fmt: skip
+def _paper(
+    raw: RawEntry,
+    slug: str,
+    settings: Settings,
+    cache: Cache,
+    fresh: dict[Any, tuple[Paper, list[Problem]]],
+    problems: list[Problem],
+) -> Paper:
     if settings.hide:
         raw = replace(raw, fields={k: v for k, v in raw.fields.items() if k not in settings.hide})
-    signature = (raw.key, raw.entry_type, raw.path, raw.line, slug, settings.public_fields,
-                 tuple(raw.fields.items()), tuple(raw.field_lines.items()))  # fmt: skip
+    signature = (
+        raw.key,
+        raw.entry_type,
+        raw.path,
+        raw.line,
+        slug,
+        settings.public_fields,
+        tuple(raw.fields.items()),
+        tuple(raw.field_lines.items()),
+    )
     hit = cache.papers.get(signature) or normalize(raw, slug, settings.public_fields)
     fresh[signature] = hit
     problems.extend(hit[1])
@@ -256,10 +311,17 @@ def _duplicate_papers(papers: Iterable[Paper]) -> list[Problem]:
                 continue
             first = seen.setdefault((kind, value), paper)
             if first is not paper:
-                problems.append(Problem(paper.source_path, paper.source_line, paper.key,
-                                        f"same {kind} {value} as '{first.key}' "
-                                        f"({first.source_path}:{first.source_line})",
-                                        "keep one entry per paper", "duplicate-paper"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        paper.source_path,
+                        paper.source_line,
+                        paper.key,
+                        f"same {kind} {value} as '{first.key}' "
+                        f"({first.source_path}:{first.source_line})",
+                        "keep one entry per paper",
+                        "duplicate-paper",
+                    )
+                )
     return problems
 
 

@@ -9,9 +9,19 @@ from types import MappingProxyType
 from typing import Any
 
 MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True)
@@ -53,16 +63,23 @@ class Author:
 
     @property
     def display(self) -> str:
-        """"First von Last, Jr." as people write it; Chinese, Japanese and Korean names
+        """ "First von Last, Jr." as people write it; Chinese, Japanese and Korean names
         family name first with no space (`王, 小明` -> 王小明)."""
-        if self.first and self.last and not (self.von or self.jr) and _is_cjk_name(self.last + self.first):
+        if (
+            self.first
+            and self.last
+            and not (self.von or self.jr)
+            and _is_cjk_name(self.last + self.first)
+        ):
             return self.last + self.first
         name = " ".join(part for part in (self.first, self.von, self.last) if part)
         return f"{name}, {self.jr}" if self.jr else name
 
 
 # Han, kana, Hangul (and the iteration mark 々): scripts whose names are written family first.
-_CJK_NAME = re.compile(r"[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]+")
+_CJK_NAME = re.compile(
+    r"[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]+"
+)
 
 
 def _is_cjk_name(text: str) -> bool:
@@ -82,8 +99,13 @@ class Links:
 
     def items(self) -> list[tuple[str, str]]:
         """(label, url) pairs in display order, only those that are known."""
-        labels = (("arXiv", self.arxiv), ("PDF", self.pdf), ("Code", self.code),
-                  ("DOI", self.doi), ("Project page", self.project))  # fmt: skip
+        labels = (
+            ("arXiv", self.arxiv),
+            ("PDF", self.pdf),
+            ("Code", self.code),
+            ("DOI", self.doi),
+            ("Project page", self.project),
+        )
         return [(label, url) for label, url in labels if url]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from . import latex, repair
@@ -13,12 +13,40 @@ from .model import ET_AL, Author, Links, Paper, Problem, merge_tags
 # Fields that may appear in the BibTeX people copy from the site. Anything else (Zotero's
 # file, urldate, langid, annote, abstract, keywords, ...) stays private unless configured.
 PUBLIC_FIELDS = (
-    "author", "editor", "title", "booktitle", "journal", "journaltitle", "eventtitle",
-    "year", "month", "date", "volume", "number", "pages", "chapter", "edition", "series",
-    "publisher", "address", "location", "organization", "institution", "school",
-    "howpublished", "type", "doi", "isbn", "issn", "url", "eprint", "archiveprefix",
-    "eprinttype", "eprintclass", "primaryclass",
-)  # fmt: skip
+    "author",
+    "editor",
+    "title",
+    "booktitle",
+    "journal",
+    "journaltitle",
+    "eventtitle",
+    "year",
+    "month",
+    "date",
+    "volume",
+    "number",
+    "pages",
+    "chapter",
+    "edition",
+    "series",
+    "publisher",
+    "address",
+    "location",
+    "organization",
+    "institution",
+    "school",
+    "howpublished",
+    "type",
+    "doi",
+    "isbn",
+    "issn",
+    "url",
+    "eprint",
+    "archiveprefix",
+    "eprinttype",
+    "eprintclass",
+    "primaryclass",
+)
 
 _ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(v\d+)?"
 _ARXIV_IN_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/" + _ARXIV_ID, re.IGNORECASE)
@@ -27,19 +55,43 @@ _ARXIV_IN_TEXT = re.compile(r"\barxiv\s*[:/]?\s*(?:abs/)?" + _ARXIV_ID, re.IGNOR
 _ARXIV_BARE = re.compile(_ARXIV_ID + r"$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_CODE_HOSTS = re.compile(r"^https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|"
-                         r"codeberg\.org|huggingface\.co)/", re.IGNORECASE)  # fmt: skip
+_CODE_HOSTS = re.compile(
+    r"^https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|"
+    r"codeberg\.org|huggingface\.co)/",
+    re.IGNORECASE,
+)
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 _MONTHS = {name: int(num) for name, num in MONTH_MACROS.items()} | {
-    "january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7,
-    "august": 8, "september": 9, "sept": 9, "october": 10, "november": 11, "december": 12,
-}  # fmt: skip
-_VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "school",
-                 "institution", "howpublished", "organization")  # fmt: skip
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "sept": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+}
+# How normalising reports a problem: (field or None, message, hint, code).
+Report = Callable[[str | None, str, str, str], None]
+_VENUE_FIELDS = (
+    "journal",
+    "journaltitle",
+    "booktitle",
+    "eventtitle",
+    "school",
+    "institution",
+    "howpublished",
+    "organization",
+)
 
 
-def normalize(raw: RawEntry, slug: str, public_fields: Iterable[str] = PUBLIC_FIELDS
-              ) -> tuple[Paper, list[Problem]]:  # fmt: skip
+def normalize(
+    raw: RawEntry, slug: str, public_fields: Iterable[str] = PUBLIC_FIELDS
+) -> tuple[Paper, list[Problem]]:
     """Build the display `Paper` for one entry, and what was wrong with it."""
     problems: list[Problem] = []
     f = raw.fields
@@ -50,12 +102,20 @@ def normalize(raw: RawEntry, slug: str, public_fields: Iterable[str] = PUBLIC_FI
     for name, value in f.items():
         excerpt, fixed = damaged_text(value)
         if excerpt:
-            problem(name, f"field '{name}' looks damaged by a wrong encoding: `{excerpt}`",
-                    damage_hint(fixed), "damaged-text")  # fmt: skip
+            problem(
+                name,
+                f"field '{name}' looks damaged by a wrong encoding: `{excerpt}`",
+                damage_hint(fixed),
+                "damaged-text",
+            )
     title = latex.decode(f.get("title", ""))
     if not title:
-        problem(None, "missing field 'title'; the key is shown instead",
-                "add title = {...}", "missing-title")  # fmt: skip
+        problem(
+            None,
+            "missing field 'title'; the key is shown instead",
+            "add title = {...}",
+            "missing-title",
+        )
     year, month = _date(raw, problem)
     arxiv, version = find_arxiv(f)
     doi = _doi(f.get("doi", ""), problem)
@@ -84,9 +144,19 @@ def normalize(raw: RawEntry, slug: str, public_fields: Iterable[str] = PUBLIC_FI
 # What a UTF-8 lead byte (0xC2-0xF4) looks like when decoded as Windows-1254, -1252 or
 # Latin-1: mojibake always holds one, so text without any (all of Chinese, most accented
 # Latin) is clean without the full analysis, which costs ~1 ms a line.
-_LEAD_CHARS = re.compile("[" + "".join(sorted({
-    bytes([b]).decode(codec) for b in range(0xC2, 0xF5) for codec in ("cp1254", "cp1252", "latin-1")
-})) + "]")  # fmt: skip
+_LEAD_CHARS = re.compile(
+    "["
+    + "".join(
+        sorted(
+            {
+                bytes([b]).decode(codec)
+                for b in range(0xC2, 0xF5)
+                for codec in ("cp1254", "cp1252", "latin-1")
+            }
+        )
+    )
+    + "]"
+)
 
 
 def damaged_text(text: str) -> tuple[str, str]:
@@ -110,8 +180,10 @@ def damaged_text(text: str) -> tuple[str, str]:
 
 def damage_hint(fixed: str) -> str:
     likely = f"it probably reads `{fixed}`; " if fixed else ""
-    return (f"{likely}the text was decoded with the wrong encoding (UTF-8 read as "
-            "Windows-1252); re-export it as UTF-8 from its source, or correct it by hand")
+    return (
+        f"{likely}the text was decoded with the wrong encoding (UTF-8 read as "
+        "Windows-1252); re-export it as UTF-8 from its source, or correct it by hand"
+    )
 
 
 def split_keywords(text: str) -> tuple[str, ...]:
@@ -202,7 +274,7 @@ def _split_top_level(text: str, sep: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- dates, venue, ids
-def _date(raw: RawEntry, problem) -> tuple[int | None, int | None]:  # type: ignore[no-untyped-def]
+def _date(raw: RawEntry, problem: Report) -> tuple[int | None, int | None]:
     f = raw.fields
     year: int | None = None
     month: int | None = None
@@ -214,23 +286,39 @@ def _date(raw: RawEntry, problem) -> tuple[int | None, int | None]:  # type: ign
             year = int(m.group(1))
             month = int(m.group(2)) if m.group(2) else None
         else:
-            problem("date", f"unparseable date '{f['date']}'",
-                    "use YYYY, YYYY-MM or YYYY-MM-DD", "bad-date")  # fmt: skip
+            problem(
+                "date",
+                f"unparseable date '{f['date']}'",
+                "use YYYY, YYYY-MM or YYYY-MM-DD",
+                "bad-date",
+            )
     if f.get("year", "").strip():
         m = re.match(r"^\s*\{?(\d{4})\}?[a-z]?\s*$", f["year"])
         if m:
             year = int(m.group(1))
         else:
-            problem("year", f"unparseable year '{f['year'].strip()}'",
-                    "write the year as four digits, e.g. year = {2024}", "bad-date")  # fmt: skip
+            problem(
+                "year",
+                f"unparseable year '{f['year'].strip()}'",
+                "write the year as four digits, e.g. year = {2024}",
+                "bad-date",
+            )
     elif year is None:
-        problem(None, "missing field 'year'; the paper is listed without a date",
-                "add year = {YYYY} (or date = {YYYY-MM-DD})", "missing-year")  # fmt: skip
+        problem(
+            None,
+            "missing field 'year'; the paper is listed without a date",
+            "add year = {YYYY} (or date = {YYYY-MM-DD})",
+            "missing-year",
+        )
     if f.get("month", "").strip():
         parsed = parse_month(f["month"])
         if parsed is None:
-            problem("month", f"unknown month '{f['month'].strip()}'",
-                    "use a number 1-12 or jan, feb, ... dec", "bad-month")  # fmt: skip
+            problem(
+                "month",
+                f"unknown month '{f['month'].strip()}'",
+                "use a number 1-12 or jan, feb, ... dec",
+                "bad-month",
+            )
         else:
             month = parsed
     return year, month
@@ -249,9 +337,14 @@ def find_arxiv(f: dict[str, str]) -> tuple[str, str]:
     prefix = (f.get("archiveprefix", "") + f.get("eprinttype", "")).lower()
     eprint = latex.strip_braces(f.get("eprint", ""))
     m = _ARXIV_BARE.match(eprint) if eprint and (not prefix or "arxiv" in prefix) else None
-    for pattern, name in ((_ARXIV_IN_URL, "url"), (_ARXIV_IN_DOI, "doi"),
-                          (_ARXIV_IN_TEXT, "journal"), (_ARXIV_IN_TEXT, "note"),
-                          (_ARXIV_IN_TEXT, "howpublished"), (_ARXIV_IN_TEXT, "eprint")):  # fmt: skip
+    for pattern, name in (
+        (_ARXIV_IN_URL, "url"),
+        (_ARXIV_IN_DOI, "doi"),
+        (_ARXIV_IN_TEXT, "journal"),
+        (_ARXIV_IN_TEXT, "note"),
+        (_ARXIV_IN_TEXT, "howpublished"),
+        (_ARXIV_IN_TEXT, "eprint"),
+    ):
         if m:
             break
         m = pattern.search(f.get(name, "")) if f.get(name) else None
@@ -266,12 +359,15 @@ def find_arxiv(f: dict[str, str]) -> tuple[str, str]:
     return m.group(1), version
 
 
-def _doi(text: str, problem) -> str:  # type: ignore[no-untyped-def]
+def _doi(text: str, problem: Report) -> str:
     doi = _DOI_PREFIX.sub("", latex.strip_braces(text))
     if doi and not _DOI.match(doi):
-        problem("doi", f"malformed DOI '{text.strip()}'",
-                "a DOI looks like 10.1234/abc; drop any prefix other than https://doi.org/",
-                "bad-doi")  # fmt: skip
+        problem(
+            "doi",
+            f"malformed DOI '{text.strip()}'",
+            "a DOI looks like 10.1234/abc; drop any prefix other than https://doi.org/",
+            "bad-doi",
+        )
         return ""
     return doi
 
@@ -289,7 +385,7 @@ def _venue(raw: RawEntry, arxiv: str) -> str:
     return "arXiv" if arxiv else ""
 
 
-def _links(f: dict[str, str], arxiv: str, doi: str, problem) -> Links:  # type: ignore[no-untyped-def]
+def _links(f: dict[str, str], arxiv: str, doi: str, problem: Report) -> Links:
     urls: dict[str, str] = {}
     for name in ("url", "pdf", "code", "github", "repository", "homepage", "project"):
         value = latex.strip_braces(f.get(name, ""))
@@ -298,8 +394,12 @@ def _links(f: dict[str, str], arxiv: str, doi: str, problem) -> Links:  # type: 
         if _SAFE_URL.match(value):
             urls[name] = value
         else:
-            problem(name, f"'{name}' is not an http(s) URL: '{value[:80]}'",
-                    "give a full https:// address", "bad-url")  # fmt: skip
+            problem(
+                name,
+                f"'{name}' is not an http(s) URL: '{value[:80]}'",
+                "give a full https:// address",
+                "bad-url",
+            )
     main = urls.get("url", "") or _url_in_howpublished(f.get("howpublished", ""))
     main_is_code = bool(_CODE_HOSTS.match(main))
     main_is_known = bool(_ARXIV_IN_URL.search(main) or "doi.org/" in main.lower())
@@ -309,13 +409,15 @@ def _links(f: dict[str, str], arxiv: str, doi: str, problem) -> Links:  # type: 
         pdf=urls.get("pdf") or (f"https://arxiv.org/pdf/{arxiv}" if arxiv else ""),
         code=code or (main if main_is_code else ""),
         doi=f"https://doi.org/{doi}" if doi else "",
-        project=urls.get("homepage") or urls.get("project")
+        project=urls.get("homepage")
+        or urls.get("project")
         or (main if main and not (main_is_code or main_is_known) else ""),
     )
 
 
-_URL_IN_TEXT = re.compile(r"\\(?:url|href)\s*\{\s*(https?://[^\s{}]+?)\s*\}|^\s*(https?://\S+?)\s*$",
-                          re.IGNORECASE)  # fmt: skip
+_URL_IN_TEXT = re.compile(
+    r"\\(?:url|href)\s*\{\s*(https?://[^\s{}]+?)\s*\}|^\s*(https?://\S+?)\s*$", re.IGNORECASE
+)
 
 
 def _url_in_howpublished(text: str) -> str:

@@ -20,12 +20,18 @@ from .model import Note, Paper, Problem
 from .normalize import damaged_text
 
 STATUSES = ("to-read", "reading", "read", "skimmed")
-STATUS_LABELS = {"to-read": "To read", "reading": "Reading", "read": "Read",
-                 "skimmed": "Skimmed", "none": "No status"}  # fmt: skip
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+STATUS_LABELS = {
+    "to-read": "To read",
+    "reading": "Reading",
+    "read": "Read",
+    "skimmed": "Skimmed",
+    "none": "No status",
+}
+_FRONT_MATTER = re.compile(
+    r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL
+)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_KNOWN = {"key", "arxiv", "tags", "status", "rating", "summary", "related", "uncertain",
-          "imported"}
+_KNOWN = {"key", "arxiv", "tags", "status", "rating", "summary", "related", "uncertain", "imported"}
 
 
 @dataclass(frozen=True)
@@ -51,24 +57,44 @@ def read_note(note_file: NoteFile, facets: Iterable[str] = ()) -> tuple[Note | N
             mark = getattr(error, "problem_mark", None)
             line = 2 + mark.line if mark else 1
             problem = getattr(error, "problem", None) or "invalid YAML"
-            problems.append(Problem(note_file.path, line, None,
-                                    f"front matter is not valid YAML: {problem}",
-                                    "fix the YAML between the --- lines", "bad-front-matter"))  # fmt: skip
+            problems.append(
+                Problem(
+                    note_file.path,
+                    line,
+                    None,
+                    f"front matter is not valid YAML: {problem}",
+                    "fix the YAML between the --- lines",
+                    "bad-front-matter",
+                )
+            )
             loaded = {}
         if isinstance(loaded, dict):
             meta = loaded
         elif loaded is not None:
-            problems.append(Problem(note_file.path, 2, None,
-                                    "front matter must be a mapping of `name: value` lines",
-                                    "write e.g. `tags: [rl]`", "bad-front-matter"))  # fmt: skip
+            problems.append(
+                Problem(
+                    note_file.path,
+                    2,
+                    None,
+                    "front matter must be a mapping of `name: value` lines",
+                    "write e.g. `tags: [rl]`",
+                    "bad-front-matter",
+                )
+            )
     damaged = _damaged_line(text)
     if damaged:
         line, excerpt = damaged
-        problems.append(Problem(note_file.path, line, None,
-                                f"note text looks damaged by a wrong encoding: `{excerpt}`",
-                                "if it came from `papershelf import`, import the list again; "
-                                "else re-save it as UTF-8 from its source or correct it by hand",
-                                "damaged-text"))  # fmt: skip
+        problems.append(
+            Problem(
+                note_file.path,
+                line,
+                None,
+                f"note text looks damaged by a wrong encoding: `{excerpt}`",
+                "if it came from `papershelf import`, import the list again; "
+                "else re-save it as UTF-8 from its source or correct it by hand",
+                "damaged-text",
+            )
+        )
     return _build(note_file.path, body, body_line, front, meta, tuple(facets), problems), problems
 
 
@@ -85,13 +111,26 @@ def _damaged_line(text: str) -> tuple[int, str] | None:
     return (1, excerpt) if excerpt else None
 
 
-def _build(path: str, body: str, body_line: int, front: str, meta: dict[str, Any],
-           facets: tuple[str, ...], problems: list[Problem]) -> Note:  # fmt: skip
+def _build(
+    path: str,
+    body: str,
+    body_line: int,
+    front: str,
+    meta: dict[str, Any],
+    facets: tuple[str, ...],
+    problems: list[Problem],
+) -> Note:
     def bad(name: str, expected: str) -> None:
-        problems.append(Problem(path, _meta_line(front, name), None,
-                                f"front matter field '{name}' must be {expected}, "
-                                f"got {meta[name]!r}", f"change '{name}' to {expected}",
-                                "bad-front-matter"))  # fmt: skip
+        problems.append(
+            Problem(
+                path,
+                _meta_line(front, name),
+                None,
+                f"front matter field '{name}' must be {expected}, got {meta[name]!r}",
+                f"change '{name}' to {expected}",
+                "bad-front-matter",
+            )
+        )
 
     def text_field(name: str) -> str:
         value = meta.get(name)
@@ -120,8 +159,9 @@ def _build(path: str, body: str, body_line: int, front: str, meta: dict[str, Any
         bad("status", "one of " + ", ".join(STATUSES))
         status = ""
     rating = meta.get("rating")
-    if rating is not None and not (isinstance(rating, int) and not isinstance(rating, bool)
-                                   and 1 <= rating <= 5):  # fmt: skip
+    if rating is not None and not (
+        isinstance(rating, int) and not isinstance(rating, bool) and 1 <= rating <= 5
+    ):
         bad("rating", "a whole number from 1 to 5")
         rating = None
     uncertain = meta.get("uncertain") or []
@@ -129,10 +169,16 @@ def _build(path: str, body: str, body_line: int, front: str, meta: dict[str, Any
         bad("uncertain", "a list of mappings (written by `papershelf import`)")
         uncertain = []
     for name in sorted(set(meta) - _KNOWN - set(facets)):
-        problems.append(Problem(path, _meta_line(front, name), None,
-                                f"unknown front matter field '{name}'",
-                                "remove it, or declare it under the plugin's `facets` option",
-                                "unknown-field"))  # fmt: skip
+        problems.append(
+            Problem(
+                path,
+                _meta_line(front, name),
+                None,
+                f"unknown front matter field '{name}'",
+                "remove it, or declare it under the plugin's `facets` option",
+                "unknown-field",
+            )
+        )
     return Note(
         path=path,
         body=body,
@@ -155,7 +201,9 @@ def _meta_line(front: str, name: str) -> int:
     return 2 + front.count("\n", 0, m.start()) if m else 2
 
 
-def match_notes(notes: list[Note], papers: Iterable[Paper]) -> tuple[dict[str, Note], list[Problem]]:
+def match_notes(
+    notes: list[Note], papers: Iterable[Paper]
+) -> tuple[dict[str, Note], list[Problem]]:
     """Attach notes to papers by explicit key/arxiv, else by file name (key, slug or arXiv id)."""
     by_key: dict[str, str] = {}
     by_arxiv: dict[str, str] = {}
@@ -175,16 +223,32 @@ def match_notes(notes: list[Note], papers: Iterable[Paper]) -> tuple[dict[str, N
         if not (note.key or note.arxiv):
             key = by_key.get(stem) or by_key.get(stem.lower()) or by_arxiv.get(_strip_version(stem))
         if key is None:
-            wanted = f"key '{note.key}'" if note.key else (
-                f"arXiv id '{note.arxiv}'" if note.arxiv else f"file name '{stem}'")
-            problems.append(Problem(note.path, 1, note.key or None,
-                                    f"note matches no entry (looked up by {wanted})",
-                                    "name the file after the citation key, or set `key:` in "
-                                    "its front matter", "orphan-note"))  # fmt: skip
+            wanted = (
+                f"key '{note.key}'"
+                if note.key
+                else (f"arXiv id '{note.arxiv}'" if note.arxiv else f"file name '{stem}'")
+            )
+            problems.append(
+                Problem(
+                    note.path,
+                    1,
+                    note.key or None,
+                    f"note matches no entry (looked up by {wanted})",
+                    "name the file after the citation key, or set `key:` in its front matter",
+                    "orphan-note",
+                )
+            )
         elif key in matched:
-            problems.append(Problem(note.path, 1, key,
-                                    f"second note for this paper; {matched[key].path} is used",
-                                    "merge the two notes into one file", "duplicate-note"))  # fmt: skip
+            problems.append(
+                Problem(
+                    note.path,
+                    1,
+                    key,
+                    f"second note for this paper; {matched[key].path} is used",
+                    "merge the two notes into one file",
+                    "duplicate-note",
+                )
+            )
         else:
             matched[key] = note
     return matched, problems

@@ -122,7 +122,7 @@ class NoteLinks:
     def subfolder(self, note: Note) -> str:
         """The note's folder inside the notes folder, '' or ending in '/'."""
         parent = Path(note.path).parent.as_posix()
-        inside = parent[len(self.notes):].strip("/") if parent.startswith(self.notes) else ""
+        inside = parent[len(self.notes) :].strip("/") if parent.startswith(self.notes) else ""
         return f"{inside}/" if inside else ""
 
     def rewrite(self, note: Note) -> str:
@@ -144,13 +144,21 @@ class NoteLinks:
         return _LINK_TARGET.sub(target, note.body)
 
 
-def paper_page(entry: Entry, by_key: Mapping[str, Entry],
-               options: PageOptions = PageOptions(), links: NoteLinks | None = None) -> PaperPage:  # fmt: skip
+def paper_page(
+    entry: Entry,
+    by_key: Mapping[str, Entry],
+    options: PageOptions = PageOptions(),
+    links: NoteLinks | None = None,
+) -> PaperPage:
     """The whole page: front matter, header, abstract, note, related papers, BibTeX."""
     paper, note = entry.paper, entry.note
     # Themes print these without escaping (Material's <title>, tags and description).
-    meta = {"title": plain_title(paper.title), "tags": [html.escape(t) for t in entry.tags],
-            "render_macros": False, "papershelf": paper.key}  # fmt: skip
+    meta = {
+        "title": plain_title(paper.title),
+        "tags": [html.escape(t) for t in entry.tags],
+        "render_macros": False,
+        "papershelf": paper.key,
+    }
     if paper.abstract:
         meta["description"] = attribute_text(paper.abstract[:300])
     blocks: dict[str, str] = {}
@@ -160,7 +168,14 @@ def paper_page(entry: Entry, by_key: Mapping[str, Entry],
         blocks[marker] = content
         return marker
 
-    parts = ["---", front_matter_json(meta), "---", "", block("header", _header(entry, options)), ""]
+    parts = [
+        "---",
+        front_matter_json(meta),
+        "---",
+        "",
+        block("header", _header(entry, options)),
+        "",
+    ]
     if paper.abstract:
         parts += ["## Abstract", "", block("abstract", _abstract(paper.abstract, options.math)), ""]
     if note and note.body.strip():
@@ -178,16 +193,20 @@ def paper_page(entry: Entry, by_key: Mapping[str, Entry],
     return PaperPage("\n".join(parts), blocks)
 
 
-def paper_markdown(entry: Entry, by_key: Mapping[str, Entry],
-                   options: PageOptions = PageOptions()) -> str:
+def paper_markdown(
+    entry: Entry, by_key: Mapping[str, Entry], options: PageOptions = PageOptions()
+) -> str:
     """`paper_page` as one self-contained Markdown source."""
     return paper_page(entry, by_key, options).inline()
 
 
 def _header(entry: Entry, options: PageOptions) -> str:
     paper, note = entry.paper, entry.note
-    facts = [("Published", paper.date_label), ("Venue", paper.venue),
-             ("arXiv", paper.arxiv + paper.arxiv_version)]  # fmt: skip
+    facts = [
+        ("Published", paper.date_label),
+        ("Venue", paper.venue),
+        ("arXiv", paper.arxiv + paper.arxiv_version),
+    ]
     if note and note.status:
         facts.append(("Status", STATUS_LABELS.get(note.status, note.status)))
     if note and note.rating:
@@ -249,8 +268,11 @@ def locate_uncertain(note: Note) -> list[Passage]:
             best, best_fit = shift, fit
         if best_fit == len(spans) or abs(shift) > 200:
             break
-    return [Passage(row + best, at, text, row + best + note.body_line, alternatives, sure)
-            for row, at, text, alternatives, sure in spans if fits(row + best, at, text)]  # fmt: skip
+    return [
+        Passage(row + best, at, text, row + best + note.body_line, alternatives, sure)
+        for row, at, text, alternatives, sure in spans
+        if fits(row + best, at, text)
+    ]
 
 
 FENCE_LINE = re.compile(r"^\s{0,3}(```|~~~)")  # opens or closes a fenced code block
@@ -284,8 +306,10 @@ def mark_uncertain(note: Note, passages: list[Passage] | None = None) -> str:
                 continue
             alternatives = passage.alternatives
             hint = html.escape(f"or {', '.join(alternatives)}" if alternatives else "unsure")
-            row = (f'{row[:at]}<mark class="papershelf-unsure" title="{hint}">'
-                   f"{html.escape(text)}</mark>{row[at + len(text):]}")  # fmt: skip
+            row = (
+                f'{row[:at]}<mark class="papershelf-unsure" title="{hint}">'
+                f"{html.escape(text)}</mark>{row[at + len(text) :]}"
+            )
         lines[index] = row
     return "\n".join(lines)
 
@@ -299,10 +323,15 @@ def uncertain_html(note: Note, passages: list[Passage] | None = None) -> str:
     for passage in sorted(passages, key=lambda p: (p.confidence, p.row, p.at)):
         row, at, text = lines[passage.row], passage.at, passage.text
         start, end = max(0, at - CONTEXT), at + len(text) + CONTEXT
-        spans.append({"line": passage.line, "text": text,
-                      "before": ("…" if start else "") + row[start:at].lstrip(),
-                      "after": row[at + len(text):end].rstrip() + ("…" if end < len(row) else ""),
-                      "alternatives": list(passage.alternatives)})  # fmt: skip
+        spans.append(
+            {
+                "line": passage.line,
+                "text": text,
+                "before": ("…" if start else "") + row[start:at].lstrip(),
+                "after": row[at + len(text) : end].rstrip() + ("…" if end < len(row) else ""),
+                "alternatives": list(passage.alternatives),
+            }
+        )
     return render("uncertain.html", spans=spans).strip() if spans else ""
 
 
@@ -314,8 +343,11 @@ def _abstract(text: str, math: bool) -> str:
 def _math_pieces(text: str, math: bool) -> list[tuple[str, str]]:
     """("text", ...) and ("math", ...) pieces; math only when arithmatex will typeset it."""
     pieces = _MATH.split(text)
-    return [("math", _as_arithmatex(piece)) if math and i % 2 else ("text", piece)
-            for i, piece in enumerate(pieces) if piece]  # fmt: skip
+    return [
+        ("math", _as_arithmatex(piece)) if math and i % 2 else ("text", piece)
+        for i, piece in enumerate(pieces)
+        if piece
+    ]
 
 
 def _as_arithmatex(math: str) -> str:

@@ -19,10 +19,13 @@ from .model import Library, Problem
 _HEADER = re.compile(r"^# Paper List from BIB File\b")
 _ITEM = re.compile(r"^- \[(\d{2})/(\d{2})\] \*\*(.+?)\*\*\s*$")
 # The older tool always wrote all three links, empty or not; `export` leaves out empty ones.
-_LINKS = re.compile(r"^(?:\[\[Paper\]\((?P<paper>[^)]*)\)\]\s*)?(?:\[\[Code/Page\]\((?P<code>[^)]*)\)\]\s*)?"
-                    r"\[\[TLDR/Notes\]\(#(?P<anchor>[^)]*)\)\]\s*$")  # fmt: skip
-_ARXIV = re.compile(r"arxiv\.org/(?:pdf|abs)/(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?",
-                    re.IGNORECASE)  # fmt: skip
+_LINKS = re.compile(
+    r"^(?:\[\[Paper\]\((?P<paper>[^)]*)\)\]\s*)?(?:\[\[Code/Page\]\((?P<code>[^)]*)\)\]\s*)?"
+    r"\[\[TLDR/Notes\]\(#(?P<anchor>[^)]*)\)\]\s*$"
+)
+_ARXIV = re.compile(
+    r"arxiv\.org/(?:pdf|abs)/(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.IGNORECASE
+)
 _FENCE = "```"
 
 
@@ -53,7 +56,8 @@ class PaperList:
 
 def looks_like_paper_list(text: str) -> bool:
     return bool(_HEADER.match(text.lstrip("\ufeff"))) or any(
-        _ITEM.match(line) for line in text.splitlines()[:50])
+        _ITEM.match(line) for line in text.splitlines()[:50]
+    )
 
 
 def clean_link(url: str) -> str:
@@ -70,15 +74,24 @@ def parse_paper_list(text: str, path: str) -> PaperList:
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
     header = re.match(r"^# Paper List from BIB File:?\s*(.*)$", lines[0]) if lines else None
     result = PaperList(header.group(1).strip() if header else "")
-    notes_at = next((i for i, line in enumerate(lines) if line.strip() == "# TLDR/Notes"), len(lines))
+    notes_at = next(
+        (i for i, line in enumerate(lines) if line.strip() == "# TLDR/Notes"), len(lines)
+    )
     by_anchor = _parse_items(lines[:notes_at], path, result)
     _parse_sections(lines, notes_at, path, result, by_anchor)
     for paper in result.papers:
         if not paper.has_section:
-            result.problems.append(Problem(path, paper.line, paper.arxiv or None,
-                                           f"list item '{paper.title}' has no TLDR/Notes section; "
-                                           "imported without abstract or note",
-                                           f"add a '## {paper.anchor}' section", "missing-section"))  # fmt: skip
+            result.problems.append(
+                Problem(
+                    path,
+                    paper.line,
+                    paper.arxiv or None,
+                    f"list item '{paper.title}' has no TLDR/Notes section; "
+                    "imported without abstract or note",
+                    f"add a '## {paper.anchor}' section",
+                    "missing-section",
+                )
+            )
     return result
 
 
@@ -90,58 +103,96 @@ def _parse_items(lines: list[str], path: str, result: PaperList) -> dict[str, Li
             continue
         links = _LINKS.match(lines[i + 1].strip()) if i + 1 < len(lines) else None
         if links is None:
-            result.problems.append(Problem(path, i + 2, None,
-                                           f"list item '{m.group(3)}' lacks its "
-                                           "[[Paper](...)] [[Code/Page](...)] [[TLDR/Notes](#...)] line",
-                                           "restore the links line under the item", "bad-item"))  # fmt: skip
+            result.problems.append(
+                Problem(
+                    path,
+                    i + 2,
+                    None,
+                    f"list item '{m.group(3)}' lacks its "
+                    "[[Paper](...)] [[Code/Page](...)] [[TLDR/Notes](#...)] line",
+                    "restore the links line under the item",
+                    "bad-item",
+                )
+            )
             continue
         arxiv = _ARXIV.search(links.group("paper") or "")
         paper = ListedPaper(
-            line=i + 1, title=m.group(3).strip(), year=2000 + int(m.group(1)),
-            month=int(m.group(2)), paper_url=(links.group("paper") or "").strip(),
-            arxiv=arxiv.group(1) if arxiv else "", version=(arxiv.group(2) or "") if arxiv else "",
-            code=clean_link(links.group("code") or ""), anchor=links.group("anchor").strip(),
-        )  # fmt: skip
+            line=i + 1,
+            title=m.group(3).strip(),
+            year=2000 + int(m.group(1)),
+            month=int(m.group(2)),
+            paper_url=(links.group("paper") or "").strip(),
+            arxiv=arxiv.group(1) if arxiv else "",
+            version=(arxiv.group(2) or "") if arxiv else "",
+            code=clean_link(links.group("code") or ""),
+            anchor=links.group("anchor").strip(),
+        )
         if not 1 <= paper.month <= 12:
-            result.problems.append(Problem(path, i + 1, None, f"month {paper.month} in "
-                                           f"'[{m.group(1)}/{m.group(2)}]' is not 01-12",
-                                           "fix the date; the paper is imported without a month",
-                                           "bad-month"))  # fmt: skip
+            result.problems.append(
+                Problem(
+                    path,
+                    i + 1,
+                    None,
+                    f"month {paper.month} in '[{m.group(1)}/{m.group(2)}]' is not 01-12",
+                    "fix the date; the paper is imported without a month",
+                    "bad-month",
+                )
+            )
             paper.month = 0
         result.papers.append(paper)
         by_anchor.setdefault(paper.anchor, paper)
     return by_anchor
 
 
-def _parse_sections(lines: list[str], start: int, path: str, result: PaperList,
-                    by_anchor: dict[str, ListedPaper]) -> None:  # fmt: skip
+def _parse_sections(
+    lines: list[str], start: int, path: str, result: PaperList, by_anchor: dict[str, ListedPaper]
+) -> None:
     heads = [i for i in range(start, len(lines)) if lines[i].startswith("## ")]
     for n, head in enumerate(heads):
         end = heads[n + 1] if n + 1 < len(heads) else len(lines)
         anchor = lines[head][3:].strip()
         paper = by_anchor.get(anchor)
         if paper is None:
-            result.problems.append(Problem(path, head + 1, None,
-                                           f"section '{anchor}' matches no list item; skipped",
-                                           "fix the anchor or add the list item", "orphan-section"))  # fmt: skip
+            result.problems.append(
+                Problem(
+                    path,
+                    head + 1,
+                    None,
+                    f"section '{anchor}' matches no list item; skipped",
+                    "fix the anchor or add the list item",
+                    "orphan-section",
+                )
+            )
             continue
         paper.has_section = True
         body = lines[head + 1 : end]
         paper.abstract, paper.note, paper.truncated, offset = _split_section(body)
         paper.note_line = head + 2 + offset
         if paper.truncated:
-            result.problems.append(Problem(path, end, None,
-                                           f"section '{anchor}' ends inside its note fence "
-                                           "(truncated file?); its note was not imported",
-                                           "import the complete file; the note is added then",
-                                           "truncated"))  # fmt: skip
+            result.problems.append(
+                Problem(
+                    path,
+                    end,
+                    None,
+                    f"section '{anchor}' ends inside its note fence "
+                    "(truncated file?); its note was not imported",
+                    "import the complete file; the note is added then",
+                    "truncated",
+                )
+            )
 
 
 def _split_section(body: list[str]) -> tuple[str, str, bool, int]:
     """(abstract, note, truncated, index of the note's first line) from a section's lines."""
     start = 1 if body and body[0].strip() == "### Abstract" else 0
-    cut = next((i for i in range(start, len(body))
-                if body[i].strip() == _FENCE or body[i].startswith("### ")), len(body))  # fmt: skip
+    cut = next(
+        (
+            i
+            for i in range(start, len(body))
+            if body[i].strip() == _FENCE or body[i].startswith("### ")
+        ),
+        len(body),
+    )
     abstract = "\n".join(body[start:cut]).strip()
     first, last = cut, len(body)
     truncated = False
@@ -170,11 +221,18 @@ def export_markdown(library: Library, name: str) -> str:
         paper, note = entry.paper, entry.note
         date = f"{(paper.year or 0) % 100:02d}/{paper.month or 0:02d}"
         anchor = anchor_for(paper.title)
-        pdf = (f"https://arxiv.org/pdf/{paper.arxiv}{paper.arxiv_version}" if paper.arxiv
-               else paper.links.pdf or paper.links.doi or paper.links.project)  # fmt: skip
+        pdf = (
+            f"https://arxiv.org/pdf/{paper.arxiv}{paper.arxiv_version}"
+            if paper.arxiv
+            else paper.links.pdf or paper.links.doi or paper.links.project
+        )
         code = paper.links.code or paper.links.project
-        links = [f"[[{label}]({url})]" for label, url in (("Paper", pdf), ("Code/Page", code)) if url]
-        items.append(f"- [{date}] **{paper.title}**  \n{' '.join(links)} [[TLDR/Notes](#{anchor})]\n")
+        links = [
+            f"[[{label}]({url})]" for label, url in (("Paper", pdf), ("Code/Page", code)) if url
+        ]
+        items.append(
+            f"- [{date}] **{paper.title}**  \n{' '.join(links)} [[TLDR/Notes](#{anchor})]\n"
+        )
         sections.append(f"## {anchor}\n### Abstract\n{paper.abstract}")
         if note and note.body.strip():
             body = note.body.strip()

@@ -51,8 +51,12 @@ _HAN = re.compile("[\u3400-\u9fff]")
 
 def has_han(library: Library) -> bool:
     """Whether any title, abstract or note holds Chinese characters."""
-    return any(_HAN.search(e.paper.title) or _HAN.search(e.paper.abstract)
-               or (e.note and _HAN.search(e.note.body)) for e in library.entries)  # fmt: skip
+    return any(
+        _HAN.search(e.paper.title)
+        or _HAN.search(e.paper.abstract)
+        or (e.note and _HAN.search(e.note.body))
+        for e in library.entries
+    )
 
 
 def search_separator_problem(config: MkDocsConfig, library: Library) -> Problem | None:
@@ -65,7 +69,9 @@ def search_separator_problem(config: MkDocsConfig, library: Library) -> Problem 
     if not has_han(library):
         return None
     return Problem(
-        Path(config.config_file_path or "mkdocs.yml").name, None, None,
+        Path(config.config_file_path or "mkdocs.yml").name,
+        None,
+        None,
         "the papers or notes hold Chinese text, but Material's search `separator` "
         f"'{separator}' does not split at U+200B, where it cuts Chinese into words: "
         "searching for a Chinese word finds nothing",
@@ -134,8 +140,11 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             log.warning(str(separator))
         self.summary.update(library_summary(library))
         if files.get_file_from_path(self.index_uri) is None:
-            files.append(File.generated(config, self.index_uri, content=INDEX_PAGE,
-                                        inclusion=InclusionLevel.NOT_IN_NAV))  # fmt: skip
+            files.append(
+                File.generated(
+                    config, self.index_uri, content=INDEX_PAGE, inclusion=InclusionLevel.NOT_IN_NAV
+                )
+            )
         index_file = files.get_file_from_path(self.index_uri)
         assert index_file is not None
         self.paper_files: dict[str, File] = {}
@@ -163,7 +172,8 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         if self.config.catalogue:
             if "catalogue" not in done:
                 done["catalogue"] = catalogue_json(
-                    library, lambda e: self.paper_files[e.paper.key].url, self.settings.facets)
+                    library, lambda e: self.paper_files[e.paper.key].url, self.settings.facets
+                )
             files.append(File.generated(config, self.config.catalogue, content=done["catalogue"]))
         for name in sorted(set(self.settings.facets) & set(RESERVED)):
             log.warning(f"facet '{name}' is built in; rename it to filter on the notes' own field")
@@ -188,14 +198,21 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             if files.get_file_from_path(uri) is None and path.is_file():
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
 
-    def _paper_file(self, config: MkDocsConfig, uri: str, entry: Entry,
-                    by_key: dict[str, Entry], index_file: File) -> File:  # fmt: skip
+    def _paper_file(
+        self,
+        config: MkDocsConfig,
+        uri: str,
+        entry: Entry,
+        by_key: dict[str, Entry],
+        index_file: File,
+    ) -> File:
         page_url = File(uri, None, config.site_dir, config.use_directory_urls).url
         options = PageOptions(index_url=get_relative_url(index_file.url, page_url), math=self.math)
         markdown = self._markdown(entry, by_key, options)
         if not self.dirty:
-            return File.generated(config, uri, content=markdown,
-                                  inclusion=InclusionLevel.NOT_IN_NAV)  # fmt: skip
+            return File.generated(
+                config, uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV
+            )
         # `serve --dirty` only skips pages whose source file is older than their output. The
         # header and BibTeX go in after Markdown, so their digest is part of the source too.
         blocks = self.pages[entry.paper.key][1].blocks
@@ -205,33 +222,46 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         if not path.is_file() or path.read_text(encoding="utf-8") != markdown:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(markdown, encoding="utf-8")
-        return File.generated(config, uri, abs_src_path=str(path),
-                              inclusion=InclusionLevel.NOT_IN_NAV)  # fmt: skip
+        return File.generated(
+            config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV
+        )
 
     def _markdown(self, entry: Entry, by_key: dict[str, Entry], options: PageOptions) -> str:
         # Cached papers and notes are the same objects while their inputs are unchanged, so
         # identity (plus the titles of related papers and where the note's links point)
         # tells whether a page must be redone.
-        related = tuple((by_key[k].paper.slug, by_key[k].paper.title)
-                        for k in (entry.note.related if entry.note else ()) if k in by_key)  # fmt: skip
+        related = tuple(
+            (by_key[k].paper.slug, by_key[k].paper.title)
+            for k in (entry.note.related if entry.note else ())
+            if k in by_key
+        )
         body = self.note_links.rewrite(entry.note) if entry.note else ""
         hit = self.pages.get(entry.paper.key)
-        if (hit is None or hit[0][0] is not entry.paper or hit[0][1] is not entry.note
-                or hit[0][2:] != (options, related, body)):  # fmt: skip
-            hit = ((entry.paper, entry.note, options, related, body),
-                   paper_page(entry, by_key, options, self.note_links))  # fmt: skip
+        if (
+            hit is None
+            or hit[0][0] is not entry.paper
+            or hit[0][1] is not entry.note
+            or hit[0][2:] != (options, related, body)
+        ):
+            hit = (
+                (entry.paper, entry.note, options, related, body),
+                paper_page(entry, by_key, options, self.note_links),
+            )
             self.pages[entry.paper.key] = hit
         return hit[1].markdown
 
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
-                        files: Files) -> str | None:  # fmt: skip
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
         key = self.generated.get(page.file.src_uri)
         if key is not None:  # a paper page: its HTML parts go in after Markdown
             parts = self.pages[key][1]
             missing = [m for m in parts.blocks if m not in html]
             if missing:
-                log.warning(f"{page.file.src_uri}: a Markdown extension removed the HTML "
-                            f"comments {', '.join(missing)}; those parts of the page are missing")
+                log.warning(
+                    f"{page.file.src_uri}: a Markdown extension removed the HTML "
+                    f"comments {', '.join(missing)}; those parts of the page are missing"
+                )
             html = parts.fill(html)
             # The note may hold raw HTML; decided by file, so lost page meta cannot skip it.
             return sanitize_html(html) if self.config.raw_html == "sanitize" else html
@@ -248,6 +278,8 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         listing = self.index_outputs.get(("listing", base))
         if listing is None:
             listing = self.index_outputs[("listing", base)] = index_html(
-                self.library, lambda e: get_relative_url(self.paper_files[e.paper.key].url, base),
-                versioned(DATA_FILE, self.index_files[DATA_FILE]))  # fmt: skip
+                self.library,
+                lambda e: get_relative_url(self.paper_files[e.paper.key].url, base),
+                versioned(DATA_FILE, self.index_files[DATA_FILE]),
+            )
         return output.replace(INDEX_MARKER, listing, 1)

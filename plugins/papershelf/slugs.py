@@ -15,8 +15,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 MAX_LENGTH = 80
-_RESERVED = {"con", "prn", "aux", "nul", "index"} | {f"{d}{i}" for d in ("com", "lpt")
-                                                      for i in range(10)}  # fmt: skip
+_RESERVED = {"con", "prn", "aux", "nul", "index"} | {
+    f"{d}{i}" for d in ("com", "lpt") for i in range(10)
+}
 # Separators that carry no information in a key: `DBLP:conf/icml/X21` reads fine as words.
 _SEPARATORS = re.compile(r"[\s:/_.+\-]+")
 
@@ -42,9 +43,24 @@ def base_slug(key: str) -> str:
 
 
 # Letters NFKD does not decompose but that have an obvious ASCII spelling.
-_LATIN_EXTRAS = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "æ": "ae",
-                               "Æ": "AE", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "ð": "d",
-                               "þ": "th", "ı": "i"})  # fmt: skip
+_LATIN_EXTRAS = str.maketrans(
+    {
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+    }
+)
 
 
 def assign_slugs(keys: Iterable[str]) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:

@@ -12,8 +12,8 @@ import pytest
 from papershelf import importer
 from papershelf.cli import main
 from papershelf.library import Settings, load_library
-from papershelf.pages import locate_uncertain, uncertain_html
 from papershelf.paperlist import parse_paper_list
+from papershelf.review import locate_uncertain, uncertain_html
 
 DATA = Path(__file__).parent / "data"
 SEED = DATA / "seed-paper-list.md"
@@ -106,53 +106,6 @@ def test_paper_page_shows_each_uncertain_passage_in_its_context(imported: Path) 
         row, at = lines[span["line"] - 1], span["column"] - 1
         shown = f"{row[max(0, at - 8) : at].lstrip()}<mark>{span['text']}</mark>{row[at + len(span['text']) : at + len(span['text']) + 8].rstrip()}"
         assert shown in html, span
-
-
-def test_a_passage_corrected_by_hand_leaves_the_review_list() -> None:
-    from papershelf.model import Note
-
-    spans = (
-        {"line": 3, "column": 5, "text": "与", "alternatives": ["不"]},
-        {"line": 4, "column": 4, "text": "中", "alternatives": ["不"]},
-    )
-    note = Note("bib/notes/x.md", "提升效率与精度\n在训练中学习\n", body_line=3, uncertain=spans)
-    assert "2 passages may be wrong" in uncertain_html(note)
-    edited = Note(note.path, "提升效率和精度\n在训练中学习\n", body_line=3, uncertain=spans)
-    html = uncertain_html(edited)
-    assert "1 passage may be wrong" in html and "<mark>中</mark>" in html and "与" not in html
-    assert (
-        uncertain_html(
-            Note(note.path, "提升效率和精度\n在训练里学习\n", body_line=3, uncertain=spans)
-        )
-        == ""
-    )
-    # Lines added to the front matter move the whole body: the passages move with it.
-    moved = Note(note.path, note.body, body_line=5, uncertain=spans)
-    assert "2 passages may be wrong" in uncertain_html(moved)
-    assert "line 6: 在训练<mark>中</mark>学习" in uncertain_html(moved)
-    # A corrected 中 is not replaced by another 中 further along the line.
-    again = Note(note.path, "提升效率与精度\n在训练里学习中\n", body_line=3, uncertain=spans)
-    assert "1 passage may be wrong" in uncertain_html(again)
-
-
-def test_uncertain_passages_are_marked_where_they_stand() -> None:
-    from papershelf.model import Note
-    from papershelf.pages import mark_uncertain
-
-    body = "### 效率与精度\n提升效率与精度\n`与` 和 [与](https://x.org/与)\n```\n与\n```\n"
-    spans = tuple(
-        {"line": 3 + i, "column": c, "text": "与", "alternatives": ["中", "不"]}
-        for i, c in ((0, 7), (1, 5), (2, 2), (2, 8), (2, 25), (4, 1))
-    )
-    marked = mark_uncertain(Note("bib/notes/x.md", body, body_line=3, uncertain=spans))
-    assert marked.splitlines() == [
-        "### 效率与精度",  # headings keep plain text (their anchors and the table of contents)
-        '提升效率<mark class="papershelf-unsure" title="or 中, 不">与</mark>精度',
-        '`与` 和 [<mark class="papershelf-unsure" title="or 中, 不">与</mark>](https://x.org/与)',
-        "```",
-        "与",
-        "```",  # code is left alone
-    ]
 
 
 def test_second_import_changes_nothing(imported: Path, monkeypatch, capsys) -> None:

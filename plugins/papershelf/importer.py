@@ -23,9 +23,9 @@ import yaml
 from . import latex
 from .bib import MONTH_MACROS, closing_brace
 from .library import PapershelfError, Settings, decode_bytes, load_library
+from .markdown import fence_mask
 from .model import Library, Paper, Problem
 from .notes import NoteFile, read_note
-from .pages import FENCE_LINE
 from .paperlist import ListedPaper, looks_like_paper_list, parse_paper_list
 from .repair import RepairResult, repair_text
 from .slugs import base_slug
@@ -431,14 +431,11 @@ def escape_stray_tags(body: str) -> str:
     """`<search>` -> `&lt;search&gt;` outside code, for tags that are not HTML."""
     if "<" not in body:
         return body
-    out, fenced = [], False
-    for line in body.split("\n"):
-        if FENCE_LINE.match(line):
-            fenced = not fenced
-        elif not fenced:
-            line = _escape_line(line)
-        out.append(line)
-    return "\n".join(out)
+    lines = body.split("\n")
+    return "\n".join(
+        line if fenced else _escape_line(line)
+        for line, fenced in zip(lines, fence_mask(lines), strict=True)
+    )
 
 
 def _escape_line(line: str) -> str:
@@ -454,11 +451,8 @@ _BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||```|~~~|$)")
 def keep_line_breaks(body: str) -> str:
     """The older tool showed notes in a code fence, where every line break showed; in
     Markdown a single one joins two lines, so each becomes a hard break (two spaces)."""
-    lines, fenced = body.split("\n"), False
-    for i, line in enumerate(lines[:-1]):
-        if FENCE_LINE.match(line):
-            fenced = not fenced
-            continue
+    lines = body.split("\n")
+    for i, (line, fenced) in enumerate(zip(lines[:-1], fence_mask(lines), strict=False)):
         if (
             fenced
             or not line.strip()

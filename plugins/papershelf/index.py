@@ -30,7 +30,8 @@ from markupsafe import Markup
 
 from .model import ET_AL, MONTH_NAMES, Entry, Library
 from .notes import STATUS_LABELS, STATUSES
-from .pages import author_list, render
+from .pages import author_list
+from .templating import render
 
 AUTHORS_SHOWN = 6
 DATA_FILE = "index-data.json"

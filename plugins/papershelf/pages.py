@@ -11,34 +11,17 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from .model import Entry, Library, Note
 from .notes import STATUS_LABELS
+from .review import locate_uncertain, mark_uncertain, uncertain_html
 from .safety import attribute_text, plain_title
+from .templating import render
 
 _MATH = re.compile(r"(\$\$.+?\$\$|\$(?:\\.|[^$\\])+\$)", re.DOTALL)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!-])")
-
-
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-
-
-def render(template: str, **context: Any) -> str:
-    return environment().get_template(template).render(**context)
 
 
 @dataclass(frozen=True)
@@ -222,117 +205,6 @@ def _header(entry: Entry, options: PageOptions) -> str:
         "index_url": options.index_url,
     }
     return render("paper.html", p=view).strip()
-
-
-CONTEXT = 8  # characters shown on each side of an uncertain passage
-
-
-@dataclass(frozen=True)
-class Passage:
-    """An uncertain passage found in the note as it is now."""
-
-    row: int  # index into the body's lines
-    at: int  # 0-based column
-    text: str
-    line: int  # the note-file line it is on now
-    alternatives: tuple[str, ...]
-    confidence: float = 1.0  # the repair's probability for `text`
-
-
-def locate_uncertain(note: Note) -> list[Passage]:
-    """The passages of `note.uncertain` that still stand where they were recorded.
-
-    Spans record note-file lines. Lines added or removed above the text (a `status:` added
-    to the front matter, a paragraph inserted) move them all by the same amount, so the shift
-    that puts the most spans back on their text is applied to all. A span whose text is not
-    at its place was corrected by hand, and is left out.
-    """
-    lines = note.body.split("\n")
-    spans = []
-    for span in note.uncertain:
-        line, column, text = span.get("line"), span.get("column"), str(span.get("text", ""))
-        if isinstance(line, int) and isinstance(column, int) and text and column > 0:
-            alternatives = tuple(str(a) for a in span.get("alternatives", []) or [])
-            sure = span.get("confidence")
-            sure = float(sure) if isinstance(sure, int | float) else 1.0
-            spans.append((line - note.body_line, column - 1, text, alternatives, sure))
-
-    def fits(row: int, at: int, text: str) -> bool:
-        return 0 <= row < len(lines) and lines[row][at : at + len(text)] == text
-
-    shifts = sorted(range(-len(lines), len(lines) + 1), key=abs) if spans else []
-    best, best_fit = 0, -1
-    for shift in shifts:
-        fit = sum(fits(row + shift, at, text) for row, at, text, _, _ in spans)
-        if fit > best_fit:
-            best, best_fit = shift, fit
-        if best_fit == len(spans) or abs(shift) > 200:
-            break
-    return [
-        Passage(row + best, at, text, row + best + note.body_line, alternatives, sure)
-        for row, at, text, alternatives, sure in spans
-        if fits(row + best, at, text)
-    ]
-
-
-FENCE_LINE = re.compile(r"^\s{0,3}(```|~~~)")  # opens or closes a fenced code block
-_NO_MARKUP = re.compile(r"`[^`]*`|\]\([^)]*\)|<[^>]*>|https?://\S+")  # code, link targets, tags
-
-
-def mark_uncertain(note: Note, passages: list[Passage] | None = None) -> str:
-    """The note body with each passage the repair was unsure of highlighted where it stands
-    (`<mark>` with the alternatives as its tooltip), so a reader sees what to check. Passages
-    in headings, code or link targets are left as they are. `passages`: `locate_uncertain`'s,
-    when the caller has them."""
-    passages = locate_uncertain(note) if passages is None else passages
-    if not passages:
-        return note.body
-    lines = note.body.split("\n")
-    by_row: dict[int, list[Passage]] = {}
-    for passage in passages:
-        by_row.setdefault(passage.row, []).append(passage)
-    fenced = False
-    for index, row in enumerate(lines):
-        if FENCE_LINE.match(row):
-            fenced = not fenced
-            continue
-        here = by_row.get(index)
-        if fenced or not here or row.lstrip().startswith("#"):
-            continue
-        protected = [m.span() for m in _NO_MARKUP.finditer(row)]
-        for passage in sorted(here, key=lambda p: -p.at):
-            at, text = passage.at, passage.text
-            if any(a <= at < b for a, b in protected):
-                continue
-            alternatives = passage.alternatives
-            hint = html.escape(f"or {', '.join(alternatives)}" if alternatives else "unsure")
-            row = (
-                f'{row[:at]}<mark class="papershelf-unsure" title="{hint}">'
-                f"{html.escape(text)}</mark>{row[at + len(text) :]}"
-            )
-        lines[index] = row
-    return "\n".join(lines)
-
-
-def uncertain_html(note: Note, passages: list[Passage] | None = None) -> str:
-    """The passages the repair was unsure of, in context, least sure first; "" when none is
-    left. `passages`: `locate_uncertain`'s, when the caller has them."""
-    lines = note.body.split("\n")
-    spans = []
-    passages = locate_uncertain(note) if passages is None else passages
-    for passage in sorted(passages, key=lambda p: (p.confidence, p.row, p.at)):
-        row, at, text = lines[passage.row], passage.at, passage.text
-        start, end = max(0, at - CONTEXT), at + len(text) + CONTEXT
-        spans.append(
-            {
-                "line": passage.line,
-                "text": text,
-                "before": ("…" if start else "") + row[start:at].lstrip(),
-                "after": row[at + len(text) : end].rstrip() + ("…" if end < len(row) else ""),
-                "alternatives": list(passage.alternatives),
-            }
-        )
-    return render("uncertain.html", spans=spans).strip() if spans else ""
 
 
 def _abstract(text: str, math: bool) -> str:

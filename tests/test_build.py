@@ -126,6 +126,36 @@ def test_note_links_by_file_name_and_images_beside_notes_work(tmp_path: Path) ->
     assert not list((tmp_path / "out").rglob("*.pdf"))  # only images are published
 
 
+def test_a_note_link_to_nothing_is_reported_at_its_line_and_shown_as_text(
+    tmp_path: Path,
+) -> None:
+    site = copy_fixture(tmp_path)
+    note = site / "bib" / "notes" / "deepnet.md"
+    text = note.read_text(encoding="utf-8")
+    line = text.count("\n") + 2
+    note.write_text(
+        text + "\n[the old draft](draft.md) and ![a chart](chart.png), [home](../index.md)\n\n"
+        "```\nx = table[0](data.csv)\n```\n\nCode `f[1](g.txt)` too.\n",
+        encoding="utf-8",
+    )
+    strict = build(site, tmp_path / "strict", "--strict")
+    assert strict.returncode != 0
+    warnings = re.findall(r"^WARNING\s+-\s+(.*)$", strict.stderr, re.MULTILINE)
+    assert warnings[:2] == [
+        f"papershelf: bib/notes/deepnet.md:{line}: link to '{name}', which is not in the site "
+        "(point it at a note (file name, citation key or arXiv id), an image beside the notes, "
+        "or a page of the docs folder, relative to 'papers/<slug>/'; other files beside notes "
+        "are not published)"
+        for name in ("draft.md", "chart.png")
+    ]
+    assert len(warnings) == 2  # links in code are not links
+    build(site, tmp_path / "out")
+    html = (tmp_path / "out" / "papers" / "muller2024-deep-nets" / "index.html").read_text("utf-8")
+    assert "the old draft and , " in html  # the dead link's text, the broken image gone
+    assert "draft.md" not in html and "chart.png" not in html and "papershelf-missing" not in html
+    assert '<a href="../../">home</a>' in html  # a page of the docs folder: kept
+
+
 def test_math_in_titles_and_abstracts_is_typeset_with_arithmatex(tmp_path: Path) -> None:
     site = fixture_with(
         tmp_path,

@@ -252,6 +252,14 @@ def test_the_config_file_may_follow_the_command(tmp_path: Path, monkeypatch, cap
     assert capsys.readouterr().err.splitlines() == ["3 papers, 2 notes, 0 problems"] * 2
 
 
+def test_check_counts_notes_with_text_as_the_site_does(tmp_path: Path, monkeypatch, capsys) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    (site / "bib" / "notes" / "nonote2022.md").write_text("---\nstatus: to-read\n---\n\n")
+    assert run(site, "check", "--format", "json", monkeypatch=monkeypatch) == 0
+    assert json.loads(capsys.readouterr().out)["notes"] == 2  # front matter alone is no note
+
+
 def test_check_without_config_says_what_to_do(tmp_path: Path, monkeypatch, capsys) -> None:
     assert run(tmp_path, "check", monkeypatch=monkeypatch) == 2
     assert "run papershelf from your site's root" in capsys.readouterr().err
@@ -273,8 +281,12 @@ def test_check_and_strict_build_report_the_same_problems(
             "@misc{nodate, title = {No date}, journal = undefinedmacro}\n"
         )
     (site / "bib" / "notes" / "ghost.md").write_text("---\nstatus: done\n---\nNobody's note.\n")
+    with (site / "bib" / "notes" / "deepnet.md").open("a") as note:
+        note.write("\nSee [a note that is gone](gone.md) and [the PDF](paper.pdf).\n")
     assert run(site, "check", monkeypatch=monkeypatch) == 1
     checked = set(capsys.readouterr().out.splitlines())
+    assert sum("link to 'gone.md', which is not in the site" in c for c in checked) == 1
+    assert sum(c.startswith("bib/notes/deepnet.md:") and "'paper.pdf'" in c for c in checked) == 1
     result = subprocess.run(
         [
             sys.executable,
@@ -293,8 +305,10 @@ def test_check_and_strict_build_report_the_same_problems(
     )
     assert result.returncode != 0
     warned = set(re.findall(r"^WARNING\s+-\s+papershelf: (.*)$", result.stderr, re.MULTILINE))
-    assert len(checked) >= 5
+    assert len(checked) >= 7
     assert warned == checked
+    # MkDocs itself does not warn again about the note's links, naming the generated page.
+    assert "papers/muller2024-deep-nets.md" not in result.stderr
 
 
 def test_import_stops_when_the_bibliography_cannot_be_read(

@@ -10,7 +10,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-import papershelf.plugin as plugin_module
+import papershelf.site as site_module
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
@@ -32,13 +32,13 @@ def rebuild(site: Path, out: Path, *, dirty: bool = False, first: bool = False) 
 
 def count_page_renders(monkeypatch) -> list[str]:
     calls: list[str] = []
-    real = plugin_module.paper_page
+    real = site_module.paper_page
 
     def counting(entry, *args, **kwargs):
         calls.append(entry.paper.key)
         return real(entry, *args, **kwargs)
 
-    monkeypatch.setattr(plugin_module, "paper_page", counting)
+    monkeypatch.setattr(site_module, "paper_page", counting)
     return calls
 
 
@@ -109,13 +109,13 @@ def test_dirty_serve_redoes_a_page_whose_header_alone_changed(site: Path, tmp_pa
 def count_index_builds(monkeypatch) -> list[str]:
     calls: list[str] = []
     for name in ("catalogue_json", "index_files", "index_html"):
-        real = getattr(plugin_module, name)
+        real = getattr(site_module, name)
 
         def counting(*args, _real=real, _name=name, **kwargs):
             calls.append(_name)
             return _real(*args, **kwargs)
 
-        monkeypatch.setattr(plugin_module, name, counting)
+        monkeypatch.setattr(site_module, name, counting)
     return calls
 
 
@@ -134,7 +134,7 @@ def test_the_index_is_redone_only_when_what_it_shows_changes(
 
     note.write_text(text.replace("status: reading", "status: skimmed"), encoding="utf-8")
     rebuild(site, out)
-    assert calls == ["catalogue_json", "index_files", "index_html"]
+    assert sorted(calls) == ["catalogue_json", "index_files", "index_html"]  # each once
     catalogue = json.loads((out / "papers.json").read_text(encoding="utf-8"))
     assert {p["key"]: p["status"] for p in catalogue}["Muller2024:Deep/Nets"] == "skimmed"
     assert ">Skimmed<" in (out / "papers" / "index.html").read_text(encoding="utf-8")
@@ -144,6 +144,40 @@ def test_the_index_is_redone_only_when_what_it_shows_changes(
         text.split("---\n")[0] + "---\n" + text.split("---\n")[1] + "---\n", encoding="utf-8"
     )  # front matter only: the paper no longer has a note
     rebuild(site, out)
-    assert calls == ["catalogue_json", "index_files", "index_html"]
+    assert sorted(calls) == ["catalogue_json", "index_files", "index_html"]  # each once
     catalogue = json.loads((out / "papers.json").read_text(encoding="utf-8"))
     assert {p["key"]: p["has_note"] for p in catalogue}["Muller2024:Deep/Nets"] is False
+
+
+def test_dirty_serve_redoes_what_reads_the_library_and_drops_a_removed_paper(
+    site: Path, tmp_path: Path
+) -> None:
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("plugins:\n", "plugins:\n  - macros\n"),
+        encoding="utf-8",
+    )
+    (site / "docs" / "index.md").write_text(
+        "# Fixture\n\n{{ papershelf.count }} papers; newest: {{ cite(papershelf.latest[0]) }}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    rebuild(site, out, dirty=True, first=True)
+    home = out / "index.html"
+    assert "3 papers; newest: " in home.read_text(encoding="utf-8")
+    bib = site / "bib" / "refs.bib"
+    original = bib.read_text(encoding="utf-8")
+    bib.write_text(
+        original + "\n@misc{newest2030, title = {From the Future}, year = {2030}}\n",
+        encoding="utf-8",
+    )
+    rebuild(site, out, dirty=True)
+    html = home.read_text(encoding="utf-8")
+    assert "4 papers; newest: " in html and "From the Future" in html
+    assert (out / "papers" / "newest2030" / "index.html").is_file()
+
+    bib.write_text(original, encoding="utf-8")  # the paper is gone again
+    rebuild(site, out, dirty=True)
+    assert "3 papers; newest: " in home.read_text(encoding="utf-8")
+    assert not (out / "papers" / "newest2030").exists()
+    assert (out / "papers" / "nonote2022" / "index.html").is_file()  # the others stay

@@ -65,18 +65,18 @@ def _plugin_options(plugins: Any) -> dict[str, Any] | None:
 def cmd_check(args: argparse.Namespace) -> int:
     settings = load_settings(args.config_file)
     library = load_library(settings)
-    problems = [*library.problems, *_site_problems(args.config_file, library)]
+    problems = [*library.problems, *_site_problems(args.config_file, settings, library)]
     if args.format == "json":
         report = {
             "papers": len(library.entries),
-            "notes": sum(1 for e in library.entries if e.note),
+            "notes": sum(1 for e in library.entries if e.has_note),
             "problems": [p.as_dict() for p in problems],
         }
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         for problem in problems:
             print(problem)
-        notes = sum(1 for e in library.entries if e.note)
+        notes = sum(1 for e in library.entries if e.has_note)
         summary = (
             f"{_count(len(library.entries), 'paper')}, {_count(notes, 'note')}, "
             f"{_count(len(problems), 'problem')}"
@@ -89,12 +89,14 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _site_problems(config_file: str, library: Library) -> list[Problem]:
-    """What the plugin warns about in the site's configuration, as a build would see it."""
+def _site_problems(config_file: str, settings: Settings, library: Library) -> list[Problem]:
+    """What the plugin warns about beyond the library's own problems, as a build would see it."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
+    from mkdocs.structure.files import get_files
 
-    from .plugin import search_separator_problem
+    from .checks import search_separator_problem
+    from .site import Layout, link_problems, note_images, note_links
 
     try:
         config = load_config(config_file)
@@ -103,8 +105,12 @@ def _site_problems(config_file: str, library: Library) -> list[Problem]:
     search = config.plugins.get("material/search")
     if search is not None:
         search.on_config(config)  # where Material fills in the theme language's separator
-    problem = search_separator_problem(config, library)
-    return [problem] if problem else []
+    layout = Layout(settings.path, config.use_directory_urls)
+    docs = [f.src_uri for f in get_files(config)]
+    images = note_images(settings, layout, svg=settings.raw_html == "allow")
+    links = note_links(library, settings, layout, [*docs, *images])
+    separator = search_separator_problem(config, library)
+    return [*link_problems(library, links), *filter(None, [separator])]
 
 
 # ---------------------------------------------------------------- export / import

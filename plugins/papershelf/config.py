@@ -51,4 +51,5 @@ def to_settings(config: PapershelfConfig, config_file_path: str | None) -> Setti
         facets=tuple(config.facets),
         public_fields=tuple(f.lower() for f in config.public_fields),
         hide=tuple(f.lower() for f in config.hide),
+        raw_html=config.raw_html,
     )

@@ -28,7 +28,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .model import ET_AL, MONTH_NAMES, Entry, Library
+from .model import ET_AL, Entry, Library, month_label
 from .notes import STATUS_LABELS, STATUSES
 from .pages import author_list
 from .templating import render
@@ -64,17 +64,11 @@ UrlFor = Callable[[Entry], str]
 
 # ---------------------------------------------------------------- the HTML list
 def group_id(entry: Entry) -> str:
-    paper = entry.paper
-    if paper.year is None:
-        return "undated"
-    return f"{paper.year}-{paper.month:02d}" if paper.month else str(paper.year)
+    return entry.paper.date_id or "undated"
 
 
 def group_label(entry: Entry) -> str:
-    paper = entry.paper
-    if paper.year is None:
-        return "Undated"
-    return f"{MONTH_NAMES[paper.month - 1]} {paper.year}" if paper.month else str(paper.year)
+    return entry.paper.date_label or "Undated"
 
 
 # Themes' searches open themselves for a `?q=` in the address (Material's also drops q when
@@ -118,27 +112,20 @@ def index_html(library: Library, url_for: UrlFor, data_url: str = "") -> str:
 
 def _item(entry: Entry, url_for: UrlFor) -> dict[str, Any]:
     paper, note = entry.paper, entry.note
-    datetime = ""
-    if paper.year:
-        datetime = f"{paper.year}-{paper.month:02d}" if paper.month else str(paper.year)
     return {
         "key": paper.key,
         "url": url_for(entry),
         "title": paper.title,
         "authors": author_list(entry, AUTHORS_SHOWN),
         "date": paper.date_label,
-        "datetime": datetime,
+        "datetime": paper.date_id,
         "venue": paper.venue,
         "tags": entry.tags,
         "status": STATUS_LABELS.get(note.status, note.status) if note else "",
         "summary": note.summary if note else "",
         "links": paper.links.items(),
-        "has_note": has_note(entry),
+        "has_note": entry.has_note,
     }
-
-
-def has_note(entry: Entry) -> bool:
-    return bool(entry.note and entry.note.body.strip())
 
 
 def index_inputs(library: Library) -> tuple[Any, ...]:
@@ -146,7 +133,7 @@ def index_inputs(library: Library) -> tuple[Any, ...]:
     and the notes without their text (of which they only ask whether there is any). Equal
     inputs give equal outputs, so `mkdocs serve` keeps them while only a note's text changes."""
     return tuple(
-        (e.paper, e.note and replace(e.note, body="x" if has_note(e) else "", body_line=0))
+        (e.paper, e.note and replace(e.note, body="x" if e.has_note else "", body_line=0))
         for e in library.entries
     )
 
@@ -194,7 +181,7 @@ def index_data(library: Library, facets: tuple[str, ...] = ()) -> dict[str, Any]
 
     def month(e: Entry) -> list[str]:
         p = e.paper
-        return [f"{p.year}-{p.month:02d}"] if p.year and p.month else []
+        return [p.date_id] if p.year and p.month else []
 
     months = sorted({v for e in entries for v in month(e)}, reverse=True)
     statuses = [*STATUSES, "none"]
@@ -210,7 +197,7 @@ def index_data(library: Library, facets: tuple[str, ...] = ()) -> dict[str, Any]
             "Month",
             values_of(month),
             order=months,
-            labels=[f"{MONTH_NAMES[int(m[5:]) - 1]} {m[:4]}" for m in months],
+            labels=[month_label(int(m[:4]), int(m[5:])) for m in months],
         ),
         _facet("tag", "Tags", values_of(lambda e: e.tags), text=True),
         _facet(
@@ -235,7 +222,7 @@ def index_data(library: Library, facets: tuple[str, ...] = ()) -> dict[str, Any]
         _facet(
             "note",
             "Note",
-            values_of(lambda e: ["yes" if has_note(e) else "no"]),
+            values_of(lambda e: ["yes" if e.has_note else "no"]),
             order=["yes", "no"],
             labels=["Has a note", "No note"],
         ),
@@ -446,7 +433,7 @@ def catalogue(library: Library, url_for: UrlFor, facets: tuple[str, ...] = ()) -
             "code": paper.links.code,
             "links": dict(paper.links.items()),
             "url": url_for(entry),
-            "has_note": has_note(entry),
+            "has_note": entry.has_note,
             "status": note.status if note else "",
             "summary": note.summary if note else "",
             "abstract": paper.abstract,

@@ -35,6 +35,7 @@ class Settings:
     facets: tuple[str, ...] = ()
     public_fields: tuple[str, ...] = PUBLIC_FIELDS
     hide: tuple[str, ...] = ()  # bib fields kept off the site entirely
+    raw_html: str = "sanitize"  # raw HTML in notes: "sanitize" or "allow" (trusted notes)
 
     def relative(self, path: str | Path) -> str:
         try:

@@ -24,6 +24,10 @@ MONTH_NAMES = (
 )
 
 
+def month_label(year: int, month: int) -> str:
+    return f"{MONTH_NAMES[month - 1]} {year}"
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something wrong with the input, reported with enough context to fix it.
@@ -133,11 +137,19 @@ class Paper:
 
     @property
     def date_label(self) -> str:
+        """ "March 2025", "2025", or "" without a year."""
         if self.year is None:
             return ""
         if self.month is None:
             return str(self.year)
-        return f"{MONTH_NAMES[self.month - 1]} {self.year}"
+        return month_label(self.year, self.month)
+
+    @property
+    def date_id(self) -> str:
+        """ "2025-03", "2025", or "" without a year: the index's group and `month` value."""
+        if self.year is None:
+            return ""
+        return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
 
     @property
     def sort_key(self) -> tuple[int, int, str]:
@@ -168,6 +180,11 @@ class Entry:
 
     paper: Paper
     note: Note | None = None
+
+    @property
+    def has_note(self) -> bool:
+        """Whether the paper has a note with any text (an empty note file is not a note)."""
+        return self.note is not None and bool(self.note.body.strip())
 
     @property
     def tags(self) -> tuple[str, ...]:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
-from .model import Entry, Library, Note
+from .markdown import fence_mask
+from .model import Entry, Library, Note, Problem
 from .notes import STATUS_LABELS
 from .review import locate_uncertain, mark_uncertain, uncertain_html
 from .safety import attribute_text, plain_title
@@ -78,19 +81,37 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
 _NOT_RELATIVE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/|\.\./)", re.IGNORECASE)
 
 
+# A note's link to a file the site does not have is reported (naming the note's line) and
+# shown as its text only: the Markdown gets this scheme, which MkDocs does not check, and the
+# page's HTML loses the link (`unlink_missing`), so neither a dead link nor a second warning
+# naming the generated page remains.
+MISSING_LINK = "papershelf-missing:"
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
+
+
 @dataclass(frozen=True)
 class NoteLinks:
     """Where a note's relative links point once the note is the page `<path>/<slug>.md`.
 
     Notes link to each other by file name (`2503.09516.md`) or citation key, and to files
-    beside them (`figures/plot.png`); the pages live elsewhere and are named by slug.
+    beside them (`figures/plot.png`); the pages live elsewhere and are named by slug. A link to
+    a file is checked against `published` (the site's files, relative to the docs folder)
+    when it is given; code is left alone.
     """
 
     notes: str  # the notes folder, relative to the site root
     targets: Mapping[str, str]  # lowercase note file stem, key, slug or arXiv id -> slug
+    path: str = "papers"  # where the pages are, in the site
+    published: frozenset[str] | None = None  # None: links to files are not checked
 
     @classmethod
-    def of(cls, library: Library, notes: str) -> NoteLinks:
+    def of(
+        cls,
+        library: Library,
+        notes: str,
+        path: str = "papers",
+        published: frozenset[str] | None = None,
+    ) -> NoteLinks:
         targets: dict[str, str] = {}
         for entry in library.entries:
             targets.setdefault(entry.paper.key.lower(), entry.paper.slug)
@@ -100,7 +121,7 @@ class NoteLinks:
                 targets.setdefault(entry.paper.arxiv.lower(), entry.paper.slug)
             if entry.note:
                 targets.setdefault(Path(entry.note.path).stem.lower(), entry.paper.slug)
-        return cls(notes.strip("/"), targets)
+        return cls(notes.strip("/"), targets, path, published)
 
     def subfolder(self, note: Note) -> str:
         """The note's folder inside the notes folder, '' or ending in '/'."""
@@ -109,22 +130,78 @@ class NoteLinks:
         return f"{inside}/" if inside else ""
 
     def rewrite(self, note: Note) -> str:
-        if "](" not in note.body and "]:" not in note.body:
-            return note.body
-        folder = self.subfolder(note)
+        """The note's body with its links pointed at the pages and files of the site."""
+        return self._linked(note)[0]
 
-        def target(match: re.Match[str]) -> str:
-            lead, link = match.groups()
-            if _NOT_RELATIVE.match(link):
-                return match.group()
-            if link.lower().endswith(".md"):
-                slug = self.targets.get(link.rsplit("/", 1)[-1][:-3].lower())
-                return f"{lead}{slug}.md" if slug else match.group()
-            if link.lower().endswith(IMAGE_SUFFIXES):  # beside the note, copied to <path>/<folder>
-                return f"{lead}{folder}{link}"
-            return match.group()
+    def missing(self, note: Note) -> list[Problem]:
+        """A problem for each link of the note to a file the site does not have."""
+        return [
+            Problem(
+                note.path,
+                note.body_line + row,
+                None,
+                f"link to '{link}', which is not in the site",
+                "point it at a note (file name, citation key or arXiv id), an image beside the "
+                f"notes, or a page of the docs folder, relative to '{self.path}/<slug>/'; other "
+                "files beside notes are not published",
+                "missing-link",
+            )
+            for row, link in self._linked(note)[1]
+        ]
 
-        return _LINK_TARGET.sub(target, note.body)
+    def _linked(self, note: Note) -> tuple[str, list[tuple[int, str]]]:
+        body = note.body
+        if "](" not in body and "]:" not in body:
+            return body, []
+        folder, missing = self.subfolder(note), []
+        lines = body.split("\n")
+        for row, (line, fenced) in enumerate(zip(lines, fence_mask(lines), strict=True)):
+            if fenced or ("](" not in line and "]:" not in line):
+                continue
+            code = [m.span() for m in _CODE_SPAN.finditer(line)] if "`" in line else []
+
+            def target(match: re.Match[str], row: int = row, code: list = code) -> str:
+                lead, link = match.groups()
+                if any(a <= match.start() < b for a, b in code):
+                    return match.group()
+                pointed = self._point(link, folder)
+                if pointed is None:
+                    missing.append((row, link))
+                    return f"{lead}{MISSING_LINK}{link}"
+                return f"{lead}{pointed}"
+
+            lines[row] = _LINK_TARGET.sub(target, line)
+        return "\n".join(lines), missing
+
+    def _point(self, link: str, folder: str) -> str | None:
+        """Where `link` points from the note's page; None when the site has no such file."""
+        if _NOT_RELATIVE.match(link) and not link.startswith("../"):
+            return link  # another site, or an absolute path: not ours to check
+        name = link.rsplit("/", 1)[-1]
+        if not link.startswith("../") and name.lower().endswith(".md"):
+            slug = self.targets.get(name[:-3].lower())
+            if slug:
+                return f"{slug}.md"
+        elif not link.startswith("../") and name.lower().endswith(IMAGE_SUFFIXES):
+            link = f"{folder}{link}"  # beside the note, copied to <path>/<folder>
+        if self.published is None or "." not in name:
+            return link  # a folder, or checks are off
+        uri = posixpath.normpath(posixpath.join(self.path, unquote(link.split("?", 1)[0])))
+        return link if uri in self.published else None
+
+
+_MISSING_IMAGE = re.compile(r'<img\b[^>]*?\ssrc="' + MISSING_LINK + r'[^"]*"[^>]*>')
+_MISSING_ANCHOR = re.compile(
+    r'<a\b[^>]*?\shref="' + MISSING_LINK + r'[^"]*"[^>]*>(.*?)</a>', re.DOTALL
+)
+
+
+def unlink_missing(html_text: str) -> str:
+    """A page's HTML without the links `NoteLinks` found pointing at nothing (text kept)."""
+    if MISSING_LINK not in html_text:
+        return html_text
+    html_text = _MISSING_IMAGE.sub("", html_text)
+    return _MISSING_ANCHOR.sub(r"\1", html_text)
 
 
 def paper_page(
@@ -161,7 +238,7 @@ def paper_page(
     ]
     if paper.abstract:
         parts += ["## Abstract", "", block("abstract", _abstract(paper.abstract, options.math)), ""]
-    if note and note.body.strip():
+    if note and entry.has_note:
         passages = locate_uncertain(note)
         body = mark_uncertain(note, passages)
         body = links.rewrite(replace(note, body=body)) if links else body
@@ -255,7 +332,7 @@ def library_summary(library: Library) -> dict[str, Any]:
     entries = library.entries
     return {
         "count": len(entries),
-        "notes": sum(1 for e in entries if e.note and e.note.body.strip()),
+        "notes": sum(1 for e in entries if e.has_note),
         "problems": len(library.problems),
         "years": sorted({e.paper.year for e in entries if e.paper.year}, reverse=True),
         "latest": [e.paper.key for e in entries[:10]],

@@ -21,6 +21,9 @@
   var MARKS = /\p{M}+/gu;
   var ASCII = /^[\x00-\x7f]*$/;
   var EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+  // Where Python's str.split() splits (index.py tokenises abstracts with it); JavaScript's \s
+  // differs (it has U+FEFF, lacks U+001C-U+001F and U+0085).
+  var SPACES = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
   /** Text as the filter compares it: no accents, lower case ("Müller" -> "muller"). */
   function fold(text) {
@@ -38,7 +41,7 @@
   /** The distinct folded words of a query; a paper must match every one. */
   function queryWords(q) {
     var seen = [];
-    fold(q).split(/\s+/).forEach(function (w) { if (w && seen.indexOf(w) < 0) seen.push(w); });
+    fold(q).split(SPACES).forEach(function (w) { if (w && seen.indexOf(w) < 0) seen.push(w); });
     return seen;
   }
 
@@ -358,18 +361,44 @@
     return kept && kept.path === location.pathname ? kept.search : location.search;
   }
 
-  function wire(root, data, dataUrl) {
+  /** The index page's controller. All of its state is declared here; the functions below
+      fill it in and keep it current. */
+  function controller(root, data, dataUrl) {
     var items = Array.prototype.slice.call(root.querySelectorAll("[data-papershelf-key]"));
-    var ctrl = {
+    return {
+      // The page as the server wrote it, and the data behind it.
       root: root, items: items, model: buildModel(data, items.length), dataUrl: dataUrl,
       results: root.querySelector(".papershelf-results") || root,
       countEl: root.querySelector("[data-papershelf-count]"),
-      state: emptyState(), shown: new Uint8Array(items.length).fill(1), result: null,
-      layouts: {}, layout: null, groupShown: null, abstracts: null, loading: {},
-      textKey: null, textMask: null, hay: null, titles: null, links: null, typing: 0, frame: 0, facetUI: [], expanded: {},
+      // Controls, made by buildControls.
+      input: null, sort: null, bibButton: null, mdButton: null, message: null, active: null,
+      fallback: null, fallbackText: null, filtersPanel: null, filtersToggle: null,
+      facetUI: [], // per facet: { box, list, rows, more, find, signature }
+      // The view: `state` is what the address says (q, sort, chosen values by facet name);
+      // `masks` the same choices as 0/1 arrays over each facet's values; `result` what
+      // they select (visible papers, counts).
+      state: emptyState(), masks: [], result: null,
+      filtersOpen: false, expanded: {}, // facets showing all their values
+      // The list as shown: per paper whether it is shown; the groups of each layout (sort
+      // order), the current one, and per group how many it shows and whether it is near
+      // the viewport.
+      shown: new Uint8Array(items.length).fill(1),
+      layouts: {}, layout: "newest", groupShown: null, groupOf: null, near: null, observer: null,
+      // Read or loaded when first needed.
+      hay: null, titles: null, links: null, // per paper: searchable text, title, page URL
+      textKey: null, textMask: null, // the query words last matched, and what they matched
+      abstracts: null, loading: {}, // the abstracts index once loaded; pending fetches by name
+      activeKey: null, // the state the chips above the list were last drawn for
+      // Work in progress.
+      frame: 0, typing: 0, // a pending render, and the pause that ends a burst of typing
+      typedEntry: false, pushing: false, // typing has its history entry; a push is queued
+      catchingUp: false, pending: false, // hiding items in idle time; a rescan is due
     };
+  }
+
+  function wire(root, data, dataUrl) {
+    var ctrl = controller(root, data, dataUrl);
     readGroups(ctrl);
-    ctrl.layout = "newest";
     ctrl.groupShown = new Int32Array(ctrl.layouts.newest.length).fill(-1);
     observeGroups(ctrl);
     buildControls(ctrl);
@@ -656,15 +685,14 @@
   // ---------------------------------------------------------------- render
   function render(ctrl) {
     var start = performance.now(), model = ctrl.model;
-    var selected = model.facets.map(function (facet) {
+    ctrl.masks = model.facets.map(function (facet) {
       var chosen = ctrl.state.selected[facet.name];
       if (!chosen || !chosen.length) return null;
       var mask = new Uint8Array(facet.values.length);
       chosen.forEach(function (v) { var id = valueId(facet, v); if (id >= 0) mask[id] = 1; });
       return mask;
     });
-    var result = ctrl.result = evaluate(model, selected, textMask(ctrl));
-    ctrl.selected = selected;
+    var result = ctrl.result = evaluate(model, ctrl.masks, textMask(ctrl));
     applyItems(ctrl);
     renderGroups(ctrl);
     renderCount(ctrl);
@@ -791,7 +819,7 @@
 
   function renderFacet(ctrl, f) {
     var facet = ctrl.model.facets[f], ui = ctrl.facetUI[f], counts = ctrl.result.counts[f];
-    var chosen = ctrl.selected[f];
+    var chosen = ctrl.masks[f];
     ui.box.hidden = facet.populated < 2 && !chosen;
     if (ui.box.hidden) return;
     var filter = ui.find ? fold(ui.find.value.trim()) : "";
@@ -1011,7 +1039,8 @@
   // For tests and benchmarks; not a stable API.
   window.papershelf = { fold: fold, searchToken: searchToken, queryWords: queryWords,
     parseQuery: parseQuery, readState: readState, serializeState: serializeState,
-    evaluate: evaluate, markdownLine: markdownLine, titleGroups: titleGroups };
+    buildModel: buildModel, evaluate: evaluate, decodeSearchIndex: decodeSearchIndex,
+    abstractMatches: abstractMatches, markdownLine: markdownLine, titleGroups: titleGroups };
 
   // This script comes after the content, so the list is parsed: wire it now rather than
   // after the theme's own start-up (Material's takes 100 ms on a 10,000-paper page).

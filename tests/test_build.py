@@ -126,6 +126,26 @@ def test_note_links_by_file_name_and_images_beside_notes_work(tmp_path: Path) ->
     assert not list((tmp_path / "out").rglob("*.pdf"))  # only images are published
 
 
+def test_a_facet_named_like_a_built_in_field_is_left_out_and_reported(tmp_path: Path) -> None:
+    site = fixture_with(tmp_path, "facets: [method]", "facets: [method, year, title]")
+    strict = build(site, tmp_path / "strict", "--strict")
+    assert strict.returncode != 0
+    assert "option 'facets': 'year', 'title' are built in and left out" in strict.stderr
+    out = tmp_path / "out"
+    assert build(site, out).returncode == 0  # the rest of the site is built
+    record = json.loads((out / "papers.json").read_text(encoding="utf-8"))[0]
+    assert record["year"] == 2024 and record["title"].startswith("DeepNet")  # not overwritten
+    data = json.loads((out / "papers" / "index-data.json").read_text(encoding="utf-8"))
+    assert [f["name"] for f in data["facets"]].count("year") == 1 and "method" in str(data)
+
+
+def test_the_catalogue_fields_are_those_the_options_keep_free(fixture_build: Path) -> None:
+    from papershelf.index import CATALOGUE_FIELDS
+
+    record = json.loads((fixture_build / "papers.json").read_text(encoding="utf-8"))[0]
+    assert set(record) - {"method"} == set(CATALOGUE_FIELDS)
+
+
 def test_a_note_link_to_nothing_is_reported_at_its_line_and_shown_as_text(
     tmp_path: Path,
 ) -> None:

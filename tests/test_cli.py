@@ -260,6 +260,21 @@ def test_check_counts_notes_with_text_as_the_site_does(tmp_path: Path, monkeypat
     assert json.loads(capsys.readouterr().out)["notes"] == 2  # front matter alone is no note
 
 
+def test_check_reports_a_facet_option_the_build_refuses(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("facets: [method]", "facets: [method, status]"))
+    line = config.read_text().splitlines().index("      facets: [method, status]") + 1
+    assert run(site, "check", monkeypatch=monkeypatch) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"mkdocs.yml:{line}: plugins.papershelf.facets: 'status' is built in and left out; "
+        "rename the notes' field to filter on it, e.g. 'status_'"
+    ]
+
+
 def test_check_without_config_says_what_to_do(tmp_path: Path, monkeypatch, capsys) -> None:
     assert run(tmp_path, "check", monkeypatch=monkeypatch) == 2
     assert "run papershelf from your site's root" in capsys.readouterr().err

@@ -96,8 +96,8 @@ def test_search_index_answers_substring_queries(load) -> None:
 
 
 def test_facets_tables_and_per_paper_values(load) -> None:
-    library = load(BIB, NOTES, facets=("method", "year"))  # `year` is built in: not doubled
-    data = index_data(library, ("method", "year"))
+    library = load(BIB, NOTES, facets=("method",))
+    data = index_data(library, ("method",))
     facets = {f["name"]: f for f in data["facets"]}
     assert [f["name"] for f in data["facets"]].count("year") == 1
     keys = [e.paper.key for e in library.entries]
@@ -120,6 +120,23 @@ def test_facets_tables_and_per_paper_values(load) -> None:
         "May 2024"
     ]
     assert "status" in RESERVED and "method" not in RESERVED
+
+
+@pytest.mark.parametrize("taken", ["year", "status", "title", "tags", "summary", "q"])
+def test_a_built_in_name_is_no_facet(tmp_path, taken: str) -> None:
+    from papershelf.config import PapershelfConfig
+
+    config = PapershelfConfig(config_file_path=str(tmp_path / "mkdocs.yml"))
+    config.load_dict({"facets": ["method", taken, "method"]})
+    errors, warnings = config.validate()
+    assert errors == [] and config.facets == ["method"]  # left out, and not doubled
+    assert warnings == [
+        (
+            "facets",
+            f"'{taken}' is built in and left out; rename the notes' field to filter "
+            f"on it, e.g. '{taken}_'",
+        )
+    ]
 
 
 def test_data_files_name_each_other_by_content_hash(load) -> None:

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .library import PapershelfError, Settings, load_library
 from .model import Library, Problem
+
+if TYPE_CHECKING:
+    from .config import PapershelfConfig
 
 
 class CliError(Exception):
@@ -21,9 +25,42 @@ class CliError(Exception):
 
 def load_settings(config_file: str) -> Settings:
     """The plugin's options from mkdocs.yml, validated exactly as MkDocs validates them."""
+    from .config import to_settings
+
+    config, _warnings = _read_options(config_file)
+    return to_settings(config, config_file)
+
+
+def option_problems(config_file: str) -> list[Problem]:
+    """What MkDocs warns about the plugin's options (a build in `--strict` mode stops there)."""
+    _config, warnings = _read_options(config_file)
+    text = Path(config_file).read_text(encoding="utf-8")
+    return [
+        Problem(
+            Path(config_file).name,
+            _option_line(text, name),
+            None,
+            f"plugins.papershelf.{name}: {message}",
+            "",
+            "bad-option",
+        )
+        for name, message in warnings
+    ]
+
+
+def _option_line(text: str, name: str) -> int | None:
+    """The line of `name:` under the papershelf plugin in mkdocs.yml, if it can be found."""
+    start = re.search(r"^\s*-?\s*papershelf\s*:", text, re.MULTILINE)
+    found = start and re.compile(rf"^\s+{re.escape(name)}\s*:", re.MULTILINE).search(
+        text, start.end()
+    )
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def _read_options(config_file: str) -> tuple[PapershelfConfig, list[tuple[str, str]]]:
     from mkdocs.utils.yaml import yaml_load
 
-    from .config import PapershelfConfig, to_settings
+    from .config import PapershelfConfig
 
     path = Path(config_file)
     if not path.is_file():
@@ -41,10 +78,10 @@ def load_settings(config_file: str) -> Settings:
         )
     config = PapershelfConfig(config_file_path=str(path))
     config.load_dict(options)
-    errors, _warnings = config.validate()
+    errors, warnings = config.validate()
     if errors:
         raise CliError("; ".join(f"plugins.papershelf.{name}: {error}" for name, error in errors))
-    return to_settings(config, str(path))
+    return config, warnings
 
 
 def _plugin_options(plugins: Any) -> dict[str, Any] | None:
@@ -65,7 +102,11 @@ def _plugin_options(plugins: Any) -> dict[str, Any] | None:
 def cmd_check(args: argparse.Namespace) -> int:
     settings = load_settings(args.config_file)
     library = load_library(settings)
-    problems = [*library.problems, *_site_problems(args.config_file, settings, library)]
+    problems = [
+        *option_problems(args.config_file),
+        *library.problems,
+        *_site_problems(args.config_file, settings, library),
+    ]
     if args.format == "json":
         report = {
             "papers": len(library.entries),

@@ -8,8 +8,10 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from .index import CATALOGUE_FIELDS, RESERVED
 from .library import Settings
 from .normalize import PUBLIC_FIELDS
+from .notes import KNOWN_FIELDS
 from .safety import RAW_HTML_POLICIES
 
 
@@ -22,6 +24,31 @@ class OneOrMany(c.ListOfItems):
         return super().run_validation(value)
 
 
+# Names a declared facet may not take: the index's own filters and query-string names, the
+# catalogue's fields (a facet would overwrite them in papers.json) and the front-matter
+# fields papershelf reads itself.
+TAKEN_NAMES = frozenset(RESERVED) | frozenset(CATALOGUE_FIELDS) | KNOWN_FIELDS
+
+
+class FacetNames(c.ListOfItems[str]):
+    """Note fields to filter on. A name papershelf uses itself is left out, with a warning in
+    MkDocs' own words (so `mkdocs build --strict` and `papershelf check` both stop at it)."""
+
+    def __init__(self) -> None:
+        super().__init__(c.Type(str), default=[])
+
+    def run_validation(self, value: object) -> list[str]:
+        names = list(dict.fromkeys(super().run_validation(value)))
+        taken = [name for name in names if name in TAKEN_NAMES]
+        if taken:
+            self.warnings.append(
+                f"{', '.join(repr(n) for n in taken)} {'is' if len(taken) == 1 else 'are'} "
+                "built in and left out; rename the notes' field to filter on it, e.g. "
+                f"'{taken[0]}_'"
+            )
+        return [name for name in names if name not in TAKEN_NAMES]
+
+
 class PapershelfConfig(base.Config):
     bib = OneOrMany(c.Type(str), default=["bib/*.bib"])
     """The .bib file(s), relative to mkdocs.yml; glob patterns allowed."""
@@ -29,7 +56,7 @@ class PapershelfConfig(base.Config):
     """Folder of note files (`<key>.md`), relative to mkdocs.yml; keep it outside docs/."""
     path = c.Type(str, default="papers")
     """Where the index (`<path>/`) and the paper pages (`<path>/<slug>/`) live in the site."""
-    facets = c.ListOfItems(c.Type(str), default=[])
+    facets = FacetNames()
     """Extra note front-matter fields to show and filter on, e.g. [method, benchmark]."""
     public_fields = c.ListOfItems(c.Type(str), default=list(PUBLIC_FIELDS))
     """BibTeX fields shown in the copyable entry; all others stay private."""

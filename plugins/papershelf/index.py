@@ -38,8 +38,27 @@ DATA_FILE = "index-data.json"
 SEARCH_FILE = "index-search.json"
 BIBTEX_FILE = "index-bibtex.json"
 FORMAT_VERSION = 1
-# Query-string names the built-in filters use; an extra facet may not take one of them.
+# Query-string names the built-in filters use.
 RESERVED = ("q", "sort", "year", "month", "tag", "venue", "author", "code", "note", "status")
+# The fields of a catalogue record (`catalogue`), besides the declared facets.
+CATALOGUE_FIELDS = (
+    "key",
+    "title",
+    "authors",
+    "year",
+    "month",
+    "venue",
+    "tags",
+    "arxiv",
+    "doi",
+    "code",
+    "links",
+    "url",
+    "has_note",
+    "status",
+    "summary",
+    "abstract",
+)
 # Gap-encoded posting lists: a number is written in base 32, most significant digit first;
 # the last digit comes from the first half of the alphabet, the others from the second half.
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
@@ -164,11 +183,6 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def extra_facets(facets: Iterable[str]) -> tuple[str, ...]:
-    """The declared extra facets that can be filters (a reserved name would clash)."""
-    return tuple(name for name in dict.fromkeys(facets) if name not in RESERVED)
-
-
 def index_data(library: Library, facets: tuple[str, ...] = ()) -> dict[str, Any]:
     """Facet tables for the filters; paper `i` is the `i`-th item of the HTML list."""
     entries = library.entries
@@ -234,7 +248,7 @@ def index_data(library: Library, facets: tuple[str, ...] = ()) -> dict[str, Any]
             labels=[STATUS_LABELS[s] for s in statuses],
         ),
     ]
-    for name in extra_facets(facets):
+    for name in facets:
         out.append(
             _facet(
                 name,

@@ -31,7 +31,10 @@ _FRONT_MATTER = re.compile(
     r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL
 )
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_KNOWN = {"key", "arxiv", "tags", "status", "rating", "summary", "related", "uncertain", "imported"}
+# The front-matter fields papershelf reads itself; any other must be a declared facet.
+KNOWN_FIELDS = frozenset(
+    {"key", "arxiv", "tags", "status", "rating", "summary", "related", "uncertain", "imported"}
+)
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ def _build(
     if not (isinstance(uncertain, list) and all(isinstance(u, dict) for u in uncertain)):
         bad("uncertain", "a list of mappings (written by `papershelf import`)")
         uncertain = []
-    for name in sorted(set(meta) - _KNOWN - set(facets)):
+    for name in sorted(set(meta) - KNOWN_FIELDS - set(facets)):
         problems.append(
             Problem(
                 path,

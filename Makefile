@@ -1,33 +1,40 @@
 # Quick start:  make serve  (example site on http://127.0.0.1:8000/papershelf/)   make test  (all tests)
 PYTHON ?= python3
+PORT   ?= 8000
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+SITE   := $(VENV)/.installed-site
+TESTS  := $(VENV)/.installed-test
 
 .PHONY: serve build test lint bench clean
 
-$(STAMP): pyproject.toml
+# Serving and building need papershelf alone; the tests add their own tools.
+$(SITE): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(SITE)
+
+$(TESTS): $(SITE)
 	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $(TESTS)
 
-serve: $(STAMP)
-	$(BIN)/mkdocs serve
+serve: $(SITE)
+	$(BIN)/mkdocs serve -a 127.0.0.1:$(PORT)
 
-build: $(STAMP)
+build: $(SITE)
 	$(BIN)/mkdocs build --strict
 
-test: $(STAMP)
+test: $(TESTS)
 	scripts/ensure-chromium
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(TESTS)
 	$(BIN)/ruff check plugins tests bench
 	$(BIN)/ruff format --check plugins tests bench
 	MYPYPATH=plugins $(BIN)/mypy -p papershelf
 
-bench: $(STAMP)
+bench: $(TESTS)
 	scripts/ensure-chromium
 	$(BIN)/python bench/parse_speed.py
 	$(BIN)/python bench/build_speed.py
@@ -37,4 +44,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/repair_accuracy.py
 
 clean:
-	rm -rf site .cache $(VENV)
+	rm -rf site build .cache $(VENV)

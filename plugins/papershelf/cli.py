@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import __version__
 from .library import PapershelfError, Settings, load_library
 from .model import Library, Problem
 
@@ -189,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
         "files and notes that mkdocs.yml configures. Run it from the site's root (the folder "
         "holding mkdocs.yml) or pass -f path/to/mkdocs.yml.",
     )
+    parser.add_argument("--version", action="version", version=f"papershelf {__version__}")
     parser.add_argument(
         "-f",
         "--config-file",

@@ -8,6 +8,9 @@ from functools import lru_cache
 
 from . import latex, repair
 from .bib import MONTH_MACROS, RawEntry
+from .identifiers import ARXIV_ID as _ARXIV_ID
+from .identifiers import ARXIV_IN_URL as _ARXIV_IN_URL
+from .identifiers import CODE_HOSTS as _CODE_HOSTS
 from .model import ET_AL, Author, Links, Paper, Problem, merge_tags
 
 # Fields that may appear in the BibTeX people copy from the site. Anything else (Zotero's
@@ -48,18 +51,11 @@ PUBLIC_FIELDS = (
     "primaryclass",
 )
 
-_ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(v\d+)?"
-_ARXIV_IN_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/" + _ARXIV_ID, re.IGNORECASE)
 _ARXIV_IN_DOI = re.compile(r"10\.48550/arxiv\." + _ARXIV_ID, re.IGNORECASE)
 _ARXIV_IN_TEXT = re.compile(r"\barxiv\s*[:/]?\s*(?:abs/)?" + _ARXIV_ID, re.IGNORECASE)
 _ARXIV_BARE = re.compile(_ARXIV_ID + r"$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_CODE_HOSTS = re.compile(
-    r"^https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|"
-    r"codeberg\.org|huggingface\.co)/",
-    re.IGNORECASE,
-)
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 _MONTHS = {name: int(num) for name, num in MONTH_MACROS.items()} | {
     "january": 1,

@@ -55,7 +55,7 @@ def read_note(note_file: NoteFile, facets: Iterable[str] = ()) -> tuple[Note | N
         body_line = text.count("\n", 0, match.end()) + 1
         front = match.group(1) or ""
         try:
-            loaded = yaml.load(match.group(1) or "", Loader=_Loader)
+            loaded = _load_yaml(front)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = 2 + mark.line if mark else 1
@@ -99,6 +99,25 @@ def read_note(note_file: NoteFile, facets: Iterable[str] = ()) -> tuple[Note | N
             )
         )
     return _build(note_file.path, body, body_line, front, meta, tuple(facets), problems), problems
+
+
+def _load_yaml(front: str) -> Any:
+    """The one place front matter YAML is loaded, for `read_note` and the importer alike."""
+    return yaml.load(front, Loader=_Loader)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """(fields, body) of a note's text, read as `read_note` reads them, without checking
+    them; no fields when there is no front matter or it is not a YAML mapping."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        loaded = _load_yaml(match.group(1) or "")
+    except yaml.YAMLError:
+        loaded = None
+    return (loaded if isinstance(loaded, dict) else {}), text[match.end() :]
 
 
 def _damaged_line(text: str) -> tuple[int, str] | None:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from papershelf import importer
 from papershelf.cli import main
 from papershelf.library import Settings, load_library
 from papershelf.paperlist import parse_paper_list
@@ -148,7 +147,7 @@ def test_other_formats_are_refused_cleanly(tmp_path: Path, monkeypatch, capsys) 
 
 
 def test_failed_import_leaves_files_as_they_were(
-    tmp_path: Path, imported: Path, monkeypatch
+    tmp_path: Path, imported: Path, monkeypatch, capsys
 ) -> None:
     site = tmp_path / "site"
     shutil.copytree(imported, site)
@@ -163,9 +162,9 @@ def test_failed_import_leaves_files_as_they_were(
             raise OSError("disk full")
         return real_fdopen(*args, **kwargs)
 
-    monkeypatch.setattr(importer.os, "fdopen", failing_fdopen)
-    with pytest.raises(OSError):
-        run(site, "import", str(SEED), "--metadata", str(META), monkeypatch=monkeypatch)
+    monkeypatch.setattr(os, "fdopen", failing_fdopen)
+    assert run(site, "import", str(SEED), "--metadata", str(META), monkeypatch=monkeypatch) == 2
+    assert "nothing was written (disk full)" in capsys.readouterr().err
     assert snapshot(site) == before
     assert not list((site / "bib").rglob(".papershelf-*"))
 

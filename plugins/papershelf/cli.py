@@ -9,6 +9,7 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -172,15 +173,55 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .importer import run_import
+    from .importer import import_list
 
     settings = load_settings(args.config_file)
-    return run_import(
+    path = Path(args.path)
+    result = import_list(
         settings,
-        Path(args.path),
-        dry_run=args.dry_run,
+        path,
         metadata=Path(args.metadata) if args.metadata else None,
+        dry_run=args.dry_run,
+        progress=_import_progress(path),
     )
+    if result.repaired:
+        print(
+            f"repaired damaged text ({result.repaired}); uncertain characters in notes are "
+            "listed in their front matter for review",
+            file=sys.stderr,
+        )
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    for reason in result.skipped:
+        print(f"skipped: {reason}", file=sys.stderr)
+    would = result.dry_run
+    filled = f"{'would fill' if would else 'filled'} in {result.filled} entries, "
+    print(
+        f"{'would add' if would else 'added'} {result.added} entries to "
+        f"{settings.relative(result.bib_path)}, {filled if result.filled else ''}"
+        f"{'would write' if would else 'wrote'} {len(result.notes)} notes "
+        f"({result.uncertain} uncertain characters to review), skipped {len(result.skipped)}"
+    )
+    if would:
+        for note_path in result.notes:
+            print(f"  note {settings.relative(note_path)}")
+    return 1 if result.problems else 0
+
+
+def _import_progress(path: Path) -> Callable[[str, int, int], None]:
+    def report(what: str, done: int, total: int) -> None:
+        # The repair takes about a second per 20,000 damaged characters.
+        if what == "repair" and total > 200_000:
+            print(
+                f"reading {path} ({total:,} characters; damaged text takes a while)...",
+                file=sys.stderr,
+            )
+        elif (
+            what == "papers" and total >= 200 and (done % max(total // 20, 1) == 0 or done == total)
+        ):
+            print(f"  {done}/{total} papers", file=sys.stderr)
+
+    return report
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
+from .identifiers import ARXIV_IN_URL
+from .markdown import fence_mask
 from .model import Library, Problem
 
 _HEADER = re.compile(r"^# Paper List from BIB File\b")
@@ -22,9 +25,6 @@ _ITEM = re.compile(r"^- \[(\d{2})/(\d{2})\] \*\*(.+?)\*\*\s*$")
 _LINKS = re.compile(
     r"^(?:\[\[Paper\]\((?P<paper>[^)]*)\)\]\s*)?(?:\[\[Code/Page\]\((?P<code>[^)]*)\)\]\s*)?"
     r"\[\[TLDR/Notes\]\(#(?P<anchor>[^)]*)\)\]\s*$"
-)
-_ARXIV = re.compile(
-    r"arxiv\.org/(?:pdf|abs)/(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.IGNORECASE
 )
 _FENCE = "```"
 
@@ -115,7 +115,7 @@ def _parse_items(lines: list[str], path: str, result: PaperList) -> dict[str, Li
                 )
             )
             continue
-        arxiv = _ARXIV.search(links.group("paper") or "")
+        arxiv = ARXIV_IN_URL.search(links.group("paper") or "")
         paper = ListedPaper(
             line=i + 1,
             title=m.group(3).strip(),
@@ -208,6 +208,93 @@ def _split_section(body: list[str]) -> tuple[str, str, bool, int]:
     return abstract, "\n".join(body[first:last]).strip("\n"), truncated, first
 
 
+# ---------------------------------------------------------------- note text
+NOTES_HEADING = "### Notes"  # what `export` puts before a note that has no heading of its own
+
+
+def note_text(paper: ListedPaper) -> tuple[str, int]:
+    """A section's note as the person wrote it, and the list's line its first line is on."""
+    if paper.note.startswith(NOTES_HEADING + "\n"):
+        return paper.note[len(NOTES_HEADING) + 1 :], paper.note_line + 1
+    return paper.note, paper.note_line
+
+
+def tex_quotes(text: str) -> str:
+    """arXiv abstracts are LaTeX: ``quoted'' text gets the curly quotes it stands for."""
+    return re.sub(r"``(.*?)''", "\u201c\\1\u201d", text, flags=re.DOTALL)
+
+
+# In the older tool's fenced notes, `<search>` and `<think>` were text; outside a fence,
+# Markdown would take them for HTML, and the page would drop them.
+_TAG = re.compile(r"</?([A-Za-z][\w-]*)(?:\s[^<>]*)?/?>")
+_HTML_TAGS = frozenset(
+    (
+        "a abbr b blockquote br code dd del details div dl dt em figcaption figure h1 h2 h3 h4 h5 "
+        "h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary sup table "
+        "tbody td tfoot th thead tr u ul var video audio source picture iframe center font"
+    ).split()
+)
+_CODE_SPAN = re.compile(r"(`+[^`]*?`+)")  # split() keeps the code spans, at odd indices
+
+
+def escape_stray_tags(body: str) -> str:
+    """`<search>` -> `&lt;search&gt;` outside code, for tags that are not HTML."""
+    if "<" not in body:
+        return body
+    lines = body.split("\n")
+    return "\n".join(
+        line if fenced else _escape_line(line)
+        for line, fenced in zip(lines, fence_mask(lines), strict=True)
+    )
+
+
+def escape_keeping_columns(body: str, first: int, spans: list[dict[str, Any]]) -> str:
+    """`escape_stray_tags(body)`, moving the spans' columns past the added characters
+    (`first` is the line of the list that the body's first line is on)."""
+    escaped = escape_stray_tags(body)
+    if escaped != body:
+        before, after = body.split("\n"), escaped.split("\n")
+        for span in spans:
+            row = before[span["line"] - first]
+            if row != after[span["line"] - first]:
+                span["column"] = len(_escape_line(row[: span["column"] - 1])) + 1
+    return escaped
+
+
+def _escape_line(line: str) -> str:
+    if "<" not in line:
+        return line
+    pieces = _CODE_SPAN.split(line)
+    return "".join(p if i % 2 else _TAG.sub(_escape_tag, p) for i, p in enumerate(pieces))
+
+
+def _escape_tag(match: re.Match[str]) -> str:
+    if match.group(1).lower() in _HTML_TAGS:
+        return match.group()
+    return match.group().replace("<", "&lt;").replace(">", "&gt;")
+
+
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||```|~~~|$)")
+
+
+def keep_line_breaks(body: str) -> str:
+    """The older tool showed notes in a code fence, where every line break showed; in
+    Markdown a single one joins two lines, so each becomes a hard break (two spaces)."""
+    lines = body.split("\n")
+    for i, (line, fenced) in enumerate(zip(lines[:-1], fence_mask(lines), strict=False)):
+        if (
+            fenced
+            or not line.strip()
+            or line.endswith(("  ", "\\"))
+            or _BLOCK_START.match(lines[i + 1])
+        ):
+            continue
+        if line.lstrip().startswith(("#", "|")):
+            continue
+        lines[i] = line.rstrip() + "  "
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------- export
 def anchor_for(title: str) -> str:
     """The older tool's anchors: lowercase, every character but letters, digits and `-` -> `-`."""
@@ -237,7 +324,9 @@ def export_markdown(library: Library, name: str) -> str:
         if note and note.body.strip():
             body = note.body.strip()
             # Without a heading (or the old stray fence) the note would read back as abstract.
-            sections.append(body + "\n" if body.startswith("### ") else f"### Notes\n{body}\n")
+            sections.append(
+                body + "\n" if body.startswith("### ") else f"{NOTES_HEADING}\n{body}\n"
+            )
         else:
             sections[-1] += "\n"
     return "\n".join(items) + "\n" + "\n".join(sections)

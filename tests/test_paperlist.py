@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from papershelf.paperlist import anchor_for, clean_link, parse_paper_list
+from papershelf.paperlist import anchor_for, clean_link, parse_paper_list, unique_anchors
 
 SEED = Path(__file__).parent / "data" / "seed-paper-list.md"
 
@@ -113,6 +113,16 @@ def make(*items: str, sections: str = "") -> str:
             1,
             id="bad-month",
         ),
+        pytest.param(
+            make(
+                ITEM.format(title="A", n=1, code="", anchor="a"),
+                sections="## a\n### Abstract\nAbs.\n## a\n### Abstract\nAgain.\n",
+            ),
+            "duplicate-section",
+            9,
+            1,
+            id="section-twice",
+        ),
     ],
 )
 def test_defects_are_located(text: str, code: str, line: int, kept: int) -> None:
@@ -130,3 +140,59 @@ def test_note_without_fence_and_plain_note() -> None:
     assert paper.abstract == "Line one\nline two."
     assert paper.note == "### 🌟 Note\nBody"
     assert paper.code == "https://github.com/a/b"
+
+
+@pytest.mark.parametrize(
+    ("titles", "anchors"),
+    [
+        pytest.param(["A b", "A B", "a b"], ["a-b", "a-b-1", "a-b-2"], id="differ-in-case"),
+        pytest.param(["Same", "Same"], ["same", "same-1"], id="identical"),
+        pytest.param(["X", "X", "X 1"], ["x", "x-2", "x-1"], id="suffix-taken-by-a-title"),
+        pytest.param(["One", "Two"], ["one", "two"], id="distinct-titles-unchanged"),
+    ],
+)
+def test_export_anchors_are_unique(titles: list[str], anchors: list[str]) -> None:
+    assert unique_anchors(titles) == anchors
+
+
+def test_items_sharing_an_anchor_take_their_sections_in_order() -> None:
+    text = make(
+        ITEM.format(title="Foo", n=1, code="", anchor="foo"),
+        ITEM.format(title="FOO", n=2, code="", anchor="foo"),
+        sections="## foo\n### Abstract\nFirst.\n## foo\n### Abstract\nSecond.\n",
+    )
+    listing = parse_paper_list(text, "x")
+    assert listing.problems == []
+    assert [(p.title, p.abstract) for p in listing.papers] == [
+        ("Foo", "First."),
+        ("FOO", "Second."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("date", "year", "month"),
+    [
+        pytest.param("25/03", 2025, 3, id="this-century"),
+        pytest.param("98/11", 1998, 11, id="last-century"),
+        pytest.param("24/00", 2024, 0, id="no-month-as-export-writes-it"),
+    ],
+)
+def test_two_digit_dates(date: str, year: int, month: int) -> None:
+    text = make(
+        ITEM.format(title="A", n=1, code="", anchor="a").replace("25/03", date),
+        sections="## a\n### Abstract\nAbs.\n",
+    )
+    listing = parse_paper_list(text, "x")
+    assert listing.problems == []
+    assert (listing.papers[0].year, listing.papers[0].month) == (year, month)
+
+
+def test_an_arxiv_html_link_gives_the_id() -> None:
+    text = make(
+        ITEM.format(title="A", n=1, code="", anchor="a").replace(
+            "http://arxiv.org/pdf/2503.00001v1", "https://arxiv.org/html/2503.04625v3"
+        ),
+        sections="## a\n### Abstract\nAbs.\n",
+    )
+    (paper,) = parse_paper_list(text, "x").papers
+    assert (paper.arxiv, paper.version) == ("2503.04625", "v3")

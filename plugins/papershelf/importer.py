@@ -1,9 +1,10 @@
 """`papershelf import`: what a "Paper List" Markdown file adds to a site's .bib file and
 notes, planned in full, then written all or nothing.
 
-Papers already in the bibliography are recognised by arXiv id, so importing twice changes
-nothing. A note a person edited is never overwritten (each imported note records a hash of
-what was written). The new .bib text is read back and compared before anything is written (`bibwriter.check_rewrite`),
+A listed paper is the entry with its arXiv id, else the entry `export` gives its anchor, so
+importing twice, or importing the site's own export, changes nothing. A note a person
+edited is never overwritten (each imported note records a hash of what was written). The new
+.bib text is read back and compared before anything is written (`bibwriter.check_rewrite`),
 and the files are replaced by `transaction.write_all`, which restores them if a step fails.
 """
 
@@ -34,6 +35,7 @@ from .model import Library, Paper, Problem
 from .paperlist import (
     ListedPaper,
     escape_keeping_columns,
+    export_anchors,
     keep_line_breaks,
     looks_like_paper_list,
     note_text,
@@ -222,9 +224,25 @@ def make_plan(
 
 
 def match_entries(papers: list[ListedPaper], library: Library) -> list[str | None]:
-    """The key of the entry each listed paper is (found by arXiv id), or None."""
+    """The key of the entry each listed paper is, or None for a paper new to the site.
+
+    By arXiv id first; a paper without one (or whose id no entry has) is the entry that
+    `export` gives the same anchor, unless that entry is another arXiv paper. An entry is
+    matched once: two items with one anchor (an old export) are not one paper.
+    """
     by_arxiv = {e.paper.arxiv: e.paper.key for e in library.entries if e.paper.arxiv}
-    return [by_arxiv.get(p.arxiv) if p.arxiv else None for p in papers]
+    arxiv_of = {e.paper.key: e.paper.arxiv for e in library.entries}
+    keys: list[str | None] = [by_arxiv.get(p.arxiv) if p.arxiv else None for p in papers]
+    taken = {key for key in keys if key}
+    by_anchor = {anchor: key for key, anchor in export_anchors(library).items()}
+    for i, listed in enumerate(papers):
+        key = by_anchor.get(listed.anchor)
+        if keys[i] is not None or key is None or key in taken:
+            continue
+        if not (listed.arxiv and arxiv_of[key] and arxiv_of[key] != listed.arxiv):
+            keys[i] = key
+            taken.add(key)
+    return keys
 
 
 def _current_library(settings: Settings) -> Library:

@@ -95,8 +95,8 @@ def parse_paper_list(text: str, path: str) -> PaperList:
     return result
 
 
-def _parse_items(lines: list[str], path: str, result: PaperList) -> dict[str, ListedPaper]:
-    by_anchor: dict[str, ListedPaper] = {}
+def _parse_items(lines: list[str], path: str, result: PaperList) -> dict[str, list[ListedPaper]]:
+    by_anchor: dict[str, list[ListedPaper]] = {}
     for i, line in enumerate(lines):
         m = _ITEM.match(line)
         if not m:
@@ -119,7 +119,7 @@ def _parse_items(lines: list[str], path: str, result: PaperList) -> dict[str, Li
         paper = ListedPaper(
             line=i + 1,
             title=m.group(3).strip(),
-            year=2000 + int(m.group(1)),
+            year=_full_year(int(m.group(1))),
             month=int(m.group(2)),
             paper_url=(links.group("paper") or "").strip(),
             arxiv=arxiv.group(1) if arxiv else "",
@@ -127,7 +127,8 @@ def _parse_items(lines: list[str], path: str, result: PaperList) -> dict[str, Li
             code=clean_link(links.group("code") or ""),
             anchor=links.group("anchor").strip(),
         )
-        if not 1 <= paper.month <= 12:
+        # `00` is how `export` writes a paper without a month.
+        if not 0 <= paper.month <= 12:
             result.problems.append(
                 Problem(
                     path,
@@ -140,30 +141,33 @@ def _parse_items(lines: list[str], path: str, result: PaperList) -> dict[str, Li
             )
             paper.month = 0
         result.papers.append(paper)
-        by_anchor.setdefault(paper.anchor, paper)
+        by_anchor.setdefault(paper.anchor, []).append(paper)
     return by_anchor
 
 
+def _full_year(yy: int) -> int:
+    # Two digits, read as POSIX strptime reads %y: 69-99 are 1969-1999, 00-68 are 2000-2068.
+    return 1900 + yy if yy >= 69 else 2000 + yy
+
+
 def _parse_sections(
-    lines: list[str], start: int, path: str, result: PaperList, by_anchor: dict[str, ListedPaper]
+    lines: list[str],
+    start: int,
+    path: str,
+    result: PaperList,
+    by_anchor: dict[str, list[ListedPaper]],
 ) -> None:
     heads = [i for i in range(start, len(lines)) if lines[i].startswith("## ")]
     for n, head in enumerate(heads):
         end = heads[n + 1] if n + 1 < len(heads) else len(lines)
         anchor = lines[head][3:].strip()
-        paper = by_anchor.get(anchor)
-        if paper is None:
-            result.problems.append(
-                Problem(
-                    path,
-                    head + 1,
-                    None,
-                    f"section '{anchor}' matches no list item; skipped",
-                    "fix the anchor or add the list item",
-                    "orphan-section",
-                )
-            )
+        # Items that share an anchor (titles that differ only in case, in lists written
+        # before `export` made anchors unique) take their sections in list order.
+        waiting = [p for p in by_anchor.get(anchor, ()) if not p.has_section]
+        if not waiting:
+            result.problems.append(_unmatched_section(path, head + 1, anchor, by_anchor))
             continue
+        paper = waiting[0]
         paper.has_section = True
         body = lines[head + 1 : end]
         paper.abstract, paper.note, paper.truncated, offset = _split_section(body)
@@ -180,6 +184,28 @@ def _parse_sections(
                     "truncated",
                 )
             )
+
+
+def _unmatched_section(
+    path: str, line: int, anchor: str, by_anchor: dict[str, list[ListedPaper]]
+) -> Problem:
+    if anchor in by_anchor:
+        return Problem(
+            path,
+            line,
+            None,
+            f"section '{anchor}' is given again, for no other list item; skipped",
+            "merge it into the first section of that name, or delete it",
+            "duplicate-section",
+        )
+    return Problem(
+        path,
+        line,
+        None,
+        f"section '{anchor}' matches no list item; skipped",
+        "fix the anchor or add the list item",
+        "orphan-section",
+    )
 
 
 def _split_section(body: list[str]) -> tuple[str, str, bool, int]:
@@ -301,13 +327,41 @@ def anchor_for(title: str) -> str:
     return re.sub(r"[^\w\-]", "-", title.lower())
 
 
+def unique_anchors(titles: list[str]) -> list[str]:
+    """`anchor_for` each title; an anchor already given (titles that differ only in case, or
+    the same title twice) gets `-1`, `-2`, ... as GitHub numbers repeated headings, never
+    one that another title has of its own."""
+    natural = [anchor_for(title) for title in titles]
+    taken, given, anchors = set(natural), set(), []
+    for base in natural:
+        anchor, n = base, 0
+        while anchor in given or (n and anchor in taken):
+            n += 1
+            anchor = f"{base}-{n}"
+        given.add(anchor)
+        anchors.append(anchor)
+    return anchors
+
+
+def export_anchors(library: Library) -> dict[str, str]:
+    """Each paper's anchor in `export_markdown`'s list, by citation key."""
+    keys = [entry.paper.key for entry in library.entries]
+    return dict(zip(keys, unique_anchors([e.paper.title for e in library.entries]), strict=True))
+
+
+def _link(url: str) -> str:
+    # `(`, `)` and spaces would end the link early when the list is read back.
+    return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+
+
 def export_markdown(library: Library, name: str) -> str:
     """The list in the older tool's format, with clean links and repaired text."""
     items, sections = [f"# Paper List from BIB File: {name}"], ["# TLDR/Notes"]
+    anchors = export_anchors(library)
     for entry in library.entries:
         paper, note = entry.paper, entry.note
         date = f"{(paper.year or 0) % 100:02d}/{paper.month or 0:02d}"
-        anchor = anchor_for(paper.title)
+        anchor = anchors[paper.key]
         pdf = (
             f"https://arxiv.org/pdf/{paper.arxiv}{paper.arxiv_version}"
             if paper.arxiv
@@ -315,7 +369,9 @@ def export_markdown(library: Library, name: str) -> str:
         )
         code = paper.links.code or paper.links.project
         links = [
-            f"[[{label}]({url})]" for label, url in (("Paper", pdf), ("Code/Page", code)) if url
+            f"[[{label}]({_link(url)})]"
+            for label, url in (("Paper", pdf), ("Code/Page", code))
+            if url
         ]
         items.append(
             f"- [{date}] **{paper.title}**  \n{' '.join(links)} [[TLDR/Notes](#{anchor})]\n"

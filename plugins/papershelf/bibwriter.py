@@ -213,6 +213,9 @@ def add_fields(text: str, fills: Iterable[Fill]) -> tuple[str, list[Fill], list[
     A field the entry already has is left out (an empty or hidden value is the person's, and
     a second copy would be an error); a fill with nothing left to add is neither list's.
     """
+    fills = list(fills)
+    if not fills:
+        return text, [], []
     spans = _entry_spans(text)
     done: list[Fill] = []
     missing: list[Fill] = []
@@ -245,7 +248,7 @@ class _Span:
 
 
 def _entry_spans(text: str) -> list[_Span]:
-    spans, cursor = [], 0
+    spans, cursor, line, counted = [], 0, 1, 0
     for block in split_blocks(text).blocks:
         raw = block.raw or ""
         start = text.find(raw, cursor) if raw else -1
@@ -254,10 +257,12 @@ def _entry_spans(text: str) -> list[_Span]:
         cursor = start + len(raw)
         entry = getattr(block, "ignore_error_block", block)
         if isinstance(entry, bp.Entry) and raw.rstrip()[-1:] in ("}", ")"):
+            line += text.count("\n", counted, start)  # counted on from the last entry
+            counted = start
             spans.append(
                 _Span(
                     entry.key,
-                    text.count("\n", 0, start) + 1,
+                    line,
                     start,
                     start + len(raw.rstrip()) - 1,
                     frozenset(f.key.strip().lower() for f in entry.fields),

@@ -144,7 +144,7 @@ def protect_capitals(title: str) -> str:
     return re.sub(r"(?<![\\{\w$])([A-Za-z][\w-]*[A-Z][\w-]*)", r"{\1}", title)
 
 
-_URL_KEEP = frozenset("{}\\\"'<>`^|")
+_URL_UNSAFE = frozenset("{}\\\"'<>`^|")
 
 
 def url_value(url: str) -> str:
@@ -153,7 +153,7 @@ def url_value(url: str) -> str:
     address to a browser), so a URL can neither add a field nor break the entry."""
     safe = "".join(
         urllib.parse.quote(ch, safe="")
-        if ch in _URL_KEEP or ch.isspace() or not ch.isprintable()
+        if ch in _URL_UNSAFE or ch.isspace() or not ch.isprintable()
         else ch
         for ch in url.strip()
     )

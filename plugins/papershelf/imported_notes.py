@@ -62,7 +62,8 @@ class NoteFiles:
                 return NoteWrite(path, None, seen)
             if old_fields.get("imported") != note_hash(old_body):
                 return NoteWrite(path, None, seen, edited=True)
-            # Fields a person added (status, tags, ...) survive a re-import, in their place.
+            # Fields a person added (status, tags, ...) survive a re-import, in their place;
+            # the importer's own (key, imported, uncertain) are written anew.
             kept = {n: meta.get(n, v) for n, v in old_fields.items() if n != "uncertain"}
             meta = {**kept, **meta}
         if spans:

@@ -45,9 +45,6 @@ from .repair import RepairResult, repair_text
 from .slugs import base_slug
 from .transaction import write_all
 
-# Front matter the importer owns; every other field belongs to the person editing the note.
-IMPORTER_FIELDS = ("key", "imported", "uncertain")
-
 _STOP = frozenset(
     "a an the on of for to in via with and is are do you how what when why can towards "
     "toward".split()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from papershelf.paperlist import anchor_for, clean_link, parse_paper_list, unique_anchors
 
@@ -153,6 +155,16 @@ def test_note_without_fence_and_plain_note() -> None:
 )
 def test_export_anchors_are_unique(titles: list[str], anchors: list[str]) -> None:
     assert unique_anchors(titles) == anchors
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["A", "a", "A 1", "a-1", "A-2", "B", "b b", "B-B"]), max_size=9))
+def test_export_anchors_are_unique_and_first_comers_keep_theirs(titles: list[str]) -> None:
+    anchors = unique_anchors(titles)
+    assert len(set(anchors)) == len(anchors)
+    for i, title in enumerate(titles):
+        if anchor_for(title) not in map(anchor_for, titles[:i]):
+            assert anchors[i] == anchor_for(title)
 
 
 def test_items_sharing_an_anchor_take_their_sections_in_order() -> None:

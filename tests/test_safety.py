@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from papershelf.safety import attribute_text, plain_title, sanitize_html
+from papershelf.safety import NoteIds, attribute_text, plain_title, sanitize_html
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
@@ -68,11 +68,81 @@ Fine **Markdown** stays.
             '<input type="checkbox" checked disabled onfocus="x()">',
             '<input type="checkbox" checked="" disabled="">',
         ),
-        ('<span data-papershelf-key="k">x</span>', '<span data-papershelf-key="k">x</span>'),
+        ('<span data-papershelf-key="k">x</span>', "<span>x</span>"),
+        (
+            '<div data-papershelf-index data-papershelf-data="https://e.example/x.json">',
+            "<div></div>",
+        ),
+        ('<div data-md-component="search" data-md-toggle="search">x</div>', "<div>x</div>"),
+        (
+            '<div id="x" data-no-results-text="&lt;img src=x onerror=alert(1)&gt;">',
+            '<div id="x"></div>',
+        ),
+        (
+            '<div class="tabbed-set" data-tabs="1:2">t</div>',
+            '<div class="tabbed-set" data-tabs="1:2">t</div>',
+        ),
+        (
+            '<span class="linenos" data-linenos="1 "></span>',
+            '<span class="linenos" data-linenos="1 "></span>',
+        ),
+        (
+            '<a href="https://e.example" target="_blank">x</a>',
+            '<a href="https://e.example" target="_blank">x</a>',
+        ),
+        (
+            '<a href="https://e.example" target="papershelf">x</a>',
+            '<a href="https://e.example">x</a>',
+        ),
+        ("a<!-- b -->c", "ac"),
     ],
 )
 def test_sanitize_html(dirty: str, clean: str) -> None:
     assert sanitize_html(dirty) == clean
+
+
+@pytest.mark.parametrize(
+    ("note", "page"),
+    [
+        pytest.param('<div id="__config">', '<div id="note-__config">', id="id"),
+        pytest.param('<a name="x">', '<a name="note-x">', id="name"),
+        pytest.param('<label for="x">', '<label for="note-x">', id="for"),
+        pytest.param(
+            '<p aria-describedby="a b">', '<p aria-describedby="note-a note-b">', id="id-list"
+        ),
+        pytest.param('<a href="#method">', '<a href="#note-method">', id="to-a-heading"),
+        pytest.param('<a href="#bibtex_1">', '<a href="#bibtex">', id="to-a-renumbered-section"),
+        pytest.param('<a href="#bibtex">', '<a href="#bibtex">', id="to-a-papershelf-section"),
+        pytest.param('<a href="#fn:1">', '<a href="#note-fn:1">', id="to-a-footnote"),
+        pytest.param('<a href="#">', '<a href="#">', id="to-the-top"),
+        pytest.param('<a id="__codelineno-0-1">', '<a id="__codelineno-0-1">', id="code-line"),
+        pytest.param('<a href="../b/#method">', '<a href="../b/#note-method">', id="other-paper"),
+        pytest.param('<a href="../b/#notes">', '<a href="../b/#notes">', id="other-paper-section"),
+        pytest.param('<a href="../own/#x">', '<a href="../own/#x">', id="other-page"),
+        pytest.param(
+            '<a href="https://e.example/#x">', '<a href="https://e.example/#x">', id="other-site"
+        ),
+        pytest.param(
+            '<a href="https://e.example" target="_blank">',
+            '<a href="https://e.example" target="_blank" rel="noopener">',
+            id="new-tab",
+        ),
+        pytest.param(
+            '<a target="_blank" rel="nofollow noopener">',
+            '<a target="_blank" rel="nofollow noopener">',
+            id="new-tab-with-rel",
+        ),
+        pytest.param('<div data-tabs="1:2">', '<div data-tabs="1:2">', id="tabs"),
+        pytest.param('<div data-tabs="1:2&quot;x">', "<div>", id="tabs-odd-value"),
+    ],
+)
+def test_note_ids_are_the_notes_own(note: str, page: str) -> None:
+    ids = NoteIds(
+        {"method": "note-method", "bibtex_1": "bibtex"},
+        frozenset({"notes", "bibtex"}),
+        paper_page=lambda path: path == "../b/",
+    )
+    assert ids.rewrite(note) == page
 
 
 def test_meta_values_are_safe_for_unescaping_themes() -> None:
@@ -119,7 +189,7 @@ def test_no_data_becomes_markup(hostile_site: Path, theme: str) -> None:
         assert not re.search(r"""(href|src)\s*=\s*["']?\s*javascript:""", html, re.I), path
         assert "<iframe" not in html and "<svg onload" not in html
     page = (out / "papers" / "xss1" / "index.html").read_text(encoding="utf-8")
-    assert '&lt;script&gt;alert("title")&lt;/script&gt; &amp; &lt;img' in page  # shown as text
+    assert "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt; &amp; &lt;img" in page  # as text
     assert "<strong>Markdown</strong>" in page and "<details>" in page and "<kbd>Ctrl</kbd>" in page
     assert "div text" in page
 

@@ -6,6 +6,7 @@ Jinja environment; only the note body, which its author wrote as Markdown, stays
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import posixpath
@@ -17,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .markdown import fence_mask
+from .mathguard import neutralise_tex
 from .model import Entry, Library, Note, Problem
 from .notes import STATUS_LABELS
 from .review import locate_uncertain, mark_uncertain, uncertain_html
@@ -52,18 +54,31 @@ def front_matter_json(meta: Mapping[str, Any]) -> str:
     return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+# papershelf's own sections keep these anchors whatever the note holds (the index links to
+# #notes); a note's headings get prefixed ones.
+SECTIONS = {
+    "abstract": "Abstract",
+    "notes": "Notes",
+    "related-papers": "Related papers",
+    "bibtex": "BibTeX",
+}
+
+
 @dataclass(frozen=True)
 class PaperPage:
     """A paper page's Markdown source, with its pre-rendered HTML parts (header, abstract,
-    BibTeX, ...) standing in as `<!-- papershelf:NAME -->` comments.
+    BibTeX, ...) standing in as `<!-- papershelf:NAME:TOKEN -->` comments, and papershelf's
+    own headings between `heading=ANCHOR` and `/heading` markers.
 
     Markdown passes a comment through untouched, so the site generator can put each part in
-    after converting (`fill`) and Markdown never has to parse the HTML; `inline()` is the
-    same page as one self-contained source.
+    after converting (`fill`, or `paperhtml.finish`) and Markdown never has to parse the HTML;
+    `inline()` is the same page as one self-contained source. `token` is a digest of the
+    note, so a note cannot write a marker of its own (it would have to contain its own hash).
     """
 
     markdown: str
     blocks: Mapping[str, str]
+    token: str = ""
 
     def fill(self, html_text: str) -> str:
         for marker, block in self.blocks.items():
@@ -71,7 +86,27 @@ class PaperPage:
         return html_text
 
     def inline(self) -> str:
-        return self.fill(self.markdown)
+        pieces = self.split(self.fill(self.markdown))
+        return "".join(p if i % 2 == 0 else _own(p, self.token) for i, p in enumerate(pieces))
+
+    def split(self, text: str) -> list[str]:
+        """`text` cut at this page's markers: text, marker name, text, ..., text. A marker
+        with another token is text like any other."""
+        pieces, start = [], 0
+        for marker in MARKER.finditer(text):
+            if marker.group(2) == self.token:
+                pieces += [text[start : marker.start()], marker.group(1)]
+                start = marker.end()
+        pieces.append(text[start:])
+        return pieces
+
+
+MARKER = re.compile(r"<!-- papershelf:([a-z/=-]+):([0-9a-f]*) -->")
+
+
+def _own(name: str, token: str) -> str:
+    """A marker as `inline()` leaves it: heading markers have no part to stand for."""
+    return "" if "heading" in name else f"<!-- papershelf:{name}:{token} -->"
 
 
 # A relative link target in Markdown: inline `](target` or a reference `[name]: target`.
@@ -212,6 +247,17 @@ def paper_page(
 ) -> PaperPage:
     """The whole page: front matter, header, abstract, note, related papers, BibTeX."""
     paper, note = entry.paper, entry.note
+    # Whatever raw_html says, .bib data is data: its TeX must not make links once typeset.
+    title, abstract = neutralise_tex(paper.title), neutralise_tex(paper.abstract)
+    if (title, abstract) != (paper.title, paper.abstract):
+        paper = replace(paper, title=title, abstract=abstract)
+        entry = replace(entry, paper=paper)
+    body = ""
+    if note and entry.has_note:
+        passages = locate_uncertain(note)
+        body = mark_uncertain(note, passages)
+        body = links.rewrite(replace(note, body=body)).strip() if links else body.strip()
+    token = hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
     # Themes print these without escaping (Material's <title>, tags and description).
     meta = {
         "title": plain_title(paper.title),
@@ -223,34 +269,31 @@ def paper_page(
         meta["description"] = attribute_text(paper.abstract[:300])
     blocks: dict[str, str] = {}
 
-    def block(name: str, content: str) -> str:
-        marker = f"<!-- papershelf:{name} -->"
+    def block(name: str, content: str) -> list[str]:
+        marker = f"<!-- papershelf:{name}:{token} -->"
         blocks[marker] = content
-        return marker
+        return [marker, ""]
 
-    parts = [
-        "---",
-        front_matter_json(meta),
-        "---",
-        "",
-        block("header", _header(entry, options)),
-        "",
-    ]
+    def heading(anchor: str) -> list[str]:
+        start, end = (
+            f"<!-- papershelf:heading={anchor}:{token} -->",
+            f"<!-- papershelf:/heading:{token} -->",
+        )
+        return [start, "", f"## {SECTIONS[anchor]}", "", end, ""]
+
+    parts = ["---", front_matter_json(meta), "---", "", *block("header", _header(entry, options))]
     if paper.abstract:
-        parts += ["## Abstract", "", block("abstract", _abstract(paper.abstract, options.math)), ""]
-    if note and entry.has_note:
-        passages = locate_uncertain(note)
-        body = mark_uncertain(note, passages)
-        body = links.rewrite(replace(note, body=body)) if links else body
-        parts += ["## Notes", "", body.strip(), ""]
+        parts += heading("abstract") + block("abstract", _abstract(paper.abstract, options.math))
+    if note and body:
+        parts += heading("notes") + [body, ""]
         review = uncertain_html(note, passages)
         if review:
-            parts += [block("uncertain", review), ""]
+            parts += block("uncertain", review)
     related = _related(entry, by_key)
     if related:
-        parts += ["## Related papers", "", related, ""]
-    parts += ["## BibTeX", "", block("bibtex", render("bibtex.html", bibtex=paper.bibtex)), ""]
-    return PaperPage("\n".join(parts), blocks)
+        parts += heading("related-papers") + [related, ""]
+    parts += heading("bibtex") + block("bibtex", render("bibtex.html", bibtex=paper.bibtex))
+    return PaperPage("\n".join(parts), blocks, token)
 
 
 def paper_markdown(
@@ -312,7 +355,8 @@ def _related(entry: Entry, by_key: Mapping[str, Entry]) -> str:
     for key in entry.note.related:
         other = by_key.get(key)
         if other is not None:
-            lines.append(f"- [{md_escape(other.paper.title)}]({other.paper.slug}.md)")
+            title = md_escape(neutralise_tex(other.paper.title))
+            lines.append(f"- [{title}]({other.paper.slug}.md)")
     return "\n".join(lines)
 
 

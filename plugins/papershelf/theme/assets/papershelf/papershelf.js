@@ -339,11 +339,28 @@
     });
   }
 
+  // The data files papershelf writes beside the index page, as index.py's `versioned` names
+  // them. Nothing else is fetched: a look-alike element cannot point the script elsewhere.
+  var DATA_URL = /^index-(?:data|search|bibtex)\.json\?v=[0-9a-f]+$/;
+
+  /** `url` resolved against `base` when it is one of those files on this site, else null. */
+  function ownDataUrl(url, base) {
+    if (typeof url !== "string" || !DATA_URL.test(url)) return null;
+    var resolved = new URL(url, base);
+    return resolved.origin === location.origin ? resolved.href : null;
+  }
+
+  /** The index papershelf wrote: the page's only one, and never on a paper page (whose
+   *  note could hold a look-alike if it got past the sanitizer). */
+  function indexRoot() {
+    var roots = document.querySelectorAll("[data-papershelf-index]");
+    return roots.length === 1 && !document.querySelector("[data-papershelf-paper]") ? roots[0] : null;
+  }
+
   function wireIndex(root) {
-    var url = root.getAttribute("data-papershelf-data");
-    if (!url || root.hasAttribute("data-papershelf-wiring")) return;
+    var dataUrl = ownDataUrl(root.getAttribute("data-papershelf-data"), document.baseURI);
+    if (!dataUrl || root.hasAttribute("data-papershelf-wiring")) return;
     root.setAttribute("data-papershelf-wiring", "");
-    var dataUrl = new URL(url, document.baseURI).href;
     fetchJson(dataUrl).then(function (data) {
       if (root.isConnected) current = wire(root, data, dataUrl);
     }).catch(function (error) {
@@ -935,7 +952,8 @@
 
   function lazy(ctrl, name, url, decodeWith) {
     if (!ctrl.loading[name]) {
-      ctrl.loading[name] = fetchJson(new URL(url, ctrl.dataUrl).href).then(function (data) {
+      var own = ownDataUrl(url, ctrl.dataUrl);
+      ctrl.loading[name] = (own ? fetchJson(own) : Promise.reject(new Error("not papershelf's data: " + url))).then(function (data) {
         return decodeWith(data, ctrl.model.count);
       });
     }
@@ -1028,7 +1046,7 @@
 
   function init() {
     addCopyButtons(document);
-    var root = document.querySelector("[data-papershelf-index]");
+    var root = indexRoot();
     if (root) wireIndex(root);
   }
 

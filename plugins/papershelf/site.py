@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,11 @@ class SitePlan:
     urls: Mapping[str, str]  # citation key -> its page's site URL (generated or hand-written)
     index_page: str  # the index page's Markdown; "" when the site has its own
     data: Mapping[str, str]  # data files: the index's, and the catalogue
+
+    @cached_property
+    def page_urls(self) -> frozenset[str]:
+        """The site URLs of the generated paper pages."""
+        return frozenset(self.urls[key] for key in self.keys.values())
 
 
 def plan_site(

@@ -24,10 +24,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate  # noqa: E402
 
+from papershelf.i18n import ENGLISH  # noqa: E402
 from papershelf.index import group_label  # noqa: E402
 from papershelf.library import Settings, load_library  # noqa: E402
 from papershelf.model import Entry  # noqa: E402
-from papershelf.pages import author_list  # noqa: E402
+from papershelf.pages import author_list, link_labels  # noqa: E402
 
 CONFIG = """site_name: Bench
 theme:
@@ -53,13 +54,13 @@ def hand_written(entry: Entry) -> str:
     facts = " · ".join(
         f"**{k}** {v}"
         for k, v in (
-            ("Published", paper.date_label),
+            ("Published", ENGLISH.date(paper.year, paper.month)),
             ("Venue", paper.venue),
             ("arXiv", paper.arxiv),
         )
         if v
     )
-    links = " · ".join(f"[{label}]({url})" for label, url in paper.links.items())
+    links = " · ".join(f"[{label}]({url})" for label, url in link_labels(paper, ENGLISH))
     # Without render_macros: false, macros would choke on BibTeX braces like {{Title}}.
     parts = [
         "---",

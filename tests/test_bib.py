@@ -43,7 +43,7 @@ def test_zotero_entry_is_normalised(load) -> None:
         "et al.",
     ]
     assert paper.venue == "Advances in Neural Information Processing Systems 37"
-    assert (paper.year, paper.month, paper.date_label) == (2024, 5, "May 2024")
+    assert (paper.year, paper.month, paper.date_id) == (2024, 5, "2024-05")
     assert paper.arxiv == "2405.01234"
     assert paper.tags == ("Transformers", "attention", "efficiency")
     assert paper.abstract == "We show $O(n)$ attention — fast.\n\nSecond paragraph."

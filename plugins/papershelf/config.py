@@ -8,6 +8,7 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from .i18n import Text, unknown_keys
 from .index import CATALOGUE_FIELDS, RESERVED
 from .library import Settings
 from .normalize import PUBLIC_FIELDS
@@ -49,6 +50,27 @@ class FacetNames(c.ListOfItems[str]):
         return [name for name in names if name not in TAKEN_NAMES]
 
 
+class InterfaceTexts(c.Type[dict]):
+    """`{id: text}`, where a text may be `{one: ..., other: ...}` when it counts something. An
+    id no table has is reported (it is probably misspelt) and ignored."""
+
+    def __init__(self) -> None:
+        super().__init__(dict, default={})
+
+    def run_validation(self, value: object) -> dict[str, Text]:
+        texts = super().run_validation(value)
+        for key, text in texts.items():
+            plural = isinstance(text, dict) and all(isinstance(v, str) for v in text.values())
+            if not isinstance(text, str) and not plural:
+                raise c.ValidationError(f"the text of '{key}' must be a string, got {text!r}")
+        unknown = unknown_keys(texts)
+        if unknown:
+            self.warnings.append(
+                f"no such text: {', '.join(unknown)}; the ids are listed in papershelf/i18n.py"
+            )
+        return {k: v for k, v in texts.items() if k not in unknown}
+
+
 class PapershelfConfig(base.Config):
     bib = OneOrMany(c.Type(str), default=["bib/*.bib"])
     """The .bib file(s), relative to mkdocs.yml; glob patterns allowed."""
@@ -66,6 +88,10 @@ class PapershelfConfig(base.Config):
     """Where the public JSON catalogue is written in the site ('' to skip it)."""
     raw_html = c.Choice(RAW_HTML_POLICIES, default="sanitize")
     """Raw HTML in notes: `sanitize` drops scripts and event handlers; `allow` trusts notes."""
+    language = c.Type(str, default="")
+    """The interface's language (`en`, `zh`, `zh-Hant`, ...); empty: the theme's language."""
+    strings = InterfaceTexts()
+    """The site's own words for papershelf's interface, by id: `{index.filter: Search}`."""
 
 
 def to_settings(config: PapershelfConfig, config_file_path: str | None) -> Settings:

@@ -28,9 +28,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .model import ET_AL, Entry, Library, month_label
-from .notes import STATUS_LABELS, STATUSES
-from .pages import author_list
+from .i18n import EN, ENGLISH, Strings
+from .model import ET_AL, Entry, Library
+from .notes import STATUSES
+from .pages import author_list, link_labels
 from .templating import render
 
 AUTHORS_SHOWN = 6
@@ -38,6 +39,8 @@ DATA_FILE = "index-data.json"
 SEARCH_FILE = "index-search.json"
 BIBTEX_FILE = "index-bibtex.json"
 FORMAT_VERSION = 1
+# The catalogue names a paper's links in English whatever the site's language: it is data.
+LINK_NAMES = {kind: str(EN[f"link.{kind}"]) for kind in ("arxiv", "pdf", "code", "doi", "project")}
 # Query-string names the built-in filters use.
 RESERVED = ("q", "sort", "year", "month", "tag", "venue", "author", "code", "note", "status")
 # The fields of a catalogue record (`catalogue`), besides the declared facets.
@@ -86,8 +89,8 @@ def group_id(entry: Entry) -> str:
     return entry.paper.date_id or "undated"
 
 
-def group_label(entry: Entry) -> str:
-    return entry.paper.date_label or "Undated"
+def group_label(entry: Entry, strings: Strings = ENGLISH) -> str:
+    return strings.date(entry.paper.year, entry.paper.month) or strings("undated")
 
 
 # Themes' searches open themselves for a `?q=` in the address (Material's also drops q when
@@ -103,7 +106,9 @@ Q_GUARD = Markup("""<script>(function () {
 })();</script>""")
 
 
-def index_html(library: Library, url_for: UrlFor, data_url: str = "") -> str:
+def index_html(
+    library: Library, url_for: UrlFor, data_url: str = "", strings: Strings = ENGLISH
+) -> str:
     """The complete list, newest first, grouped by month, readable without JavaScript.
 
     `data_url` (relative to the index page) is where `papershelf.js` finds `index-data.json`;
@@ -116,33 +121,35 @@ def index_html(library: Library, url_for: UrlFor, data_url: str = "") -> str:
             {
                 "id": gid,
                 "anchor": f"papershelf-{gid}",
-                "label": group_label(items[0]),
-                "entries": [_item(entry, url_for) for entry in items],
+                "label": group_label(items[0], strings),
+                "entries": [_item(entry, url_for, strings) for entry in items],
             }
         )
     return render(
         "index.html",
         groups=groups,
+        count=strings.count("index.count", len(library.entries)),
+        note_label=strings("index.note"),
         total=len(library.entries),
         data_url=data_url,
         guard=Q_GUARD if data_url else "",
     )
 
 
-def _item(entry: Entry, url_for: UrlFor) -> dict[str, Any]:
+def _item(entry: Entry, url_for: UrlFor, strings: Strings) -> dict[str, Any]:
     paper, note = entry.paper, entry.note
     return {
         "key": paper.key,
         "url": url_for(entry),
         "title": paper.title,
         "authors": author_list(entry, AUTHORS_SHOWN),
-        "date": paper.date_label,
+        "date": strings.date(paper.year, paper.month),
         "datetime": paper.date_id,
         "venue": paper.venue,
         "tags": entry.tags,
-        "status": STATUS_LABELS.get(note.status, note.status) if note else "",
+        "status": strings(f"status.{note.status}") if note and note.status else "",
         "summary": note.summary if note else "",
-        "links": paper.links.items(),
+        "links": link_labels(paper, strings),
         "has_note": entry.has_note,
     }
 
@@ -158,7 +165,9 @@ def index_inputs(library: Library) -> tuple[Any, ...]:
 
 
 # ---------------------------------------------------------------- the data files
-def index_files(library: Library, facets: tuple[str, ...] = ()) -> dict[str, str]:
+def index_files(
+    library: Library, facets: tuple[str, ...] = (), strings: Strings = ENGLISH
+) -> dict[str, str]:
     """File name (next to the index page) -> JSON text of the index page's data files."""
     search = _dumps(search_index(library))
     bibtex = _dumps(
@@ -168,7 +177,7 @@ def index_files(library: Library, facets: tuple[str, ...] = ()) -> dict[str, str
             "bibtex": [entry.paper.bibtex for entry in library.entries],
         }
     )
-    data = index_data(library, facets)
+    data = index_data(library, facets, strings)
     data["search"] = versioned(SEARCH_FILE, search)
     data["bibtex"] = versioned(BIBTEX_FILE, bibtex)
     return {DATA_FILE: _dumps(data), SEARCH_FILE: search, BIBTEX_FILE: bibtex}
@@ -183,9 +192,12 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def index_data(library: Library, facets: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Facet tables for the filters; paper `i` is the `i`-th item of the HTML list."""
-    entries = library.entries
+def index_data(
+    library: Library, facets: tuple[str, ...] = (), strings: Strings = ENGLISH
+) -> dict[str, Any]:
+    """Facet tables for the filters (paper `i` is the `i`-th item of the HTML list), and the
+    words the script shows."""
+    entries, t = library.entries, strings
 
     def values_of(get: Callable[[Entry], Iterable[str]]) -> list[list[str]]:
         return [list(get(entry)) for entry in entries]
@@ -202,50 +214,50 @@ def index_data(library: Library, facets: tuple[str, ...] = ()) -> dict[str, Any]
     out = [
         _facet(
             "year",
-            "Year",
+            t("facet.year"),
             values_of(year),
             order=sorted({v for e in entries for v in year(e)}, reverse=True),
         ),
         _facet(
             "month",
-            "Month",
+            t("facet.month"),
             values_of(month),
             order=months,
-            labels=[month_label(int(m[:4]), int(m[5:])) for m in months],
+            labels=[t.month(int(m[:4]), int(m[5:])) for m in months],
         ),
-        _facet("tag", "Tags", values_of(lambda e: e.tags), text=True),
+        _facet("tag", t("facet.tag"), values_of(lambda e: e.tags), text=True),
         _facet(
             "venue",
-            "Venue",
+            t("facet.venue"),
             values_of(lambda e: [e.paper.venue] if e.paper.venue else []),
             text=True,
         ),
         _facet(
             "author",
-            "Authors",
+            t("facet.author"),
             values_of(lambda e: [a.display for a in e.paper.authors if a != ET_AL]),
             text=True,
         ),
         _facet(
             "code",
-            "Code",
+            t("facet.code"),
             values_of(lambda e: ["yes" if e.paper.links.code else "no"]),
             order=["yes", "no"],
-            labels=["Has code", "No code"],
+            labels=[t("facet.code.yes"), t("facet.code.no")],
         ),
         _facet(
             "note",
-            "Note",
+            t("facet.note"),
             values_of(lambda e: ["yes" if e.has_note else "no"]),
             order=["yes", "no"],
-            labels=["Has a note", "No note"],
+            labels=[t("facet.note.yes"), t("facet.note.no")],
         ),
         _facet(
             "status",
-            "Reading status",
+            t("facet.status"),
             values_of(lambda e: [(e.note.status if e.note else "") or "none"]),
             order=statuses,
-            labels=[STATUS_LABELS[s] for s in statuses],
+            labels=[t(f"status.{s}") for s in statuses],
         ),
     ]
     for name in facets:
@@ -260,6 +272,7 @@ def index_data(library: Library, facets: tuple[str, ...] = ()) -> dict[str, Any]
     return {
         "version": FORMAT_VERSION,
         "count": len(entries),
+        "strings": strings.for_script(),
         "facets": out,
         # Papers whose author list ends in "et al." (not an author, so not in the facet).
         "etal": [i for i, e in enumerate(entries) if ET_AL in e.paper.authors],
@@ -445,7 +458,7 @@ def catalogue(library: Library, url_for: UrlFor, facets: tuple[str, ...] = ()) -
             "arxiv": paper.arxiv,
             "doi": paper.doi,
             "code": paper.links.code,
-            "links": dict(paper.links.items()),
+            "links": {LINK_NAMES[kind]: url for kind, url in paper.links.items()},
             "url": url_for(entry),
             "has_note": entry.has_note,
             "status": note.status if note else "",

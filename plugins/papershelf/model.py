@@ -8,25 +8,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def month_label(year: int, month: int) -> str:
-    return f"{MONTH_NAMES[month - 1]} {year}"
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -102,15 +83,10 @@ class Links:
     project: str = ""
 
     def items(self) -> list[tuple[str, str]]:
-        """(label, url) pairs in display order, only those that are known."""
-        labels = (
-            ("arXiv", self.arxiv),
-            ("PDF", self.pdf),
-            ("Code", self.code),
-            ("DOI", self.doi),
-            ("Project page", self.project),
-        )
-        return [(label, url) for label, url in labels if url]
+        """(kind, url) pairs in display order, only those that are known; the kinds are
+        `arxiv`, `pdf`, `code`, `doi` and `project`."""
+        kinds = ("arxiv", "pdf", "code", "doi", "project")
+        return [(kind, getattr(self, kind)) for kind in kinds if getattr(self, kind)]
 
 
 @dataclass(frozen=True)
@@ -134,15 +110,6 @@ class Paper:
     bibtex: str = ""
     source_path: str = ""
     source_line: int = 0
-
-    @property
-    def date_label(self) -> str:
-        """ "March 2025", "2025", or "" without a year."""
-        if self.year is None:
-            return ""
-        if self.month is None:
-            return str(self.year)
-        return month_label(self.year, self.month)
 
     @property
     def date_id(self) -> str:

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from .i18n import ENGLISH, Strings
 from .markdown import fence_mask
 from .mathguard import neutralise_tex
-from .model import Entry, Library, Note, Problem
-from .notes import STATUS_LABELS
+from .model import Entry, Library, Note, Paper, Problem
 from .review import locate_uncertain, mark_uncertain, uncertain_html
 from .safety import attribute_text, plain_title
 from .templating import render
@@ -33,6 +33,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!-])")
 class PageOptions:
     index_url: str = "./"  # the index page, relative to a paper page
     math: bool = False  # wrap $...$ for MathJax/KaTeX (pymdownx.arithmatex is configured)
+    strings: Strings = ENGLISH  # the interface's words
 
 
 def author_list(entry: Entry, limit: int | None = None) -> str:
@@ -57,11 +58,11 @@ def front_matter_json(meta: Mapping[str, Any]) -> str:
 # papershelf's own sections keep these anchors whatever the note holds (the index links to
 # #notes); a note's headings get prefixed ones.
 SECTIONS = {
-    "abstract": "Abstract",
-    "notes": "Notes",
-    "related-papers": "Related papers",
-    "bibtex": "BibTeX",
-}
+    "abstract": "section.abstract",
+    "notes": "section.notes",
+    "related-papers": "section.related",
+    "bibtex": "section.bibtex",
+}  # anchor -> the id of its heading's text in the interface's strings
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,7 @@ def paper_page(
     body = ""
     if note and entry.has_note:
         passages = locate_uncertain(note)
-        body = mark_uncertain(note, passages)
+        body = mark_uncertain(note, passages, options.strings)
         body = links.rewrite(replace(note, body=body)).strip() if links else body.strip()
     token = hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
     # Themes print these without escaping (Material's <title>, tags and description).
@@ -279,14 +280,14 @@ def paper_page(
             f"<!-- papershelf:heading={anchor}:{token} -->",
             f"<!-- papershelf:/heading:{token} -->",
         )
-        return [start, "", f"## {SECTIONS[anchor]}", "", end, ""]
+        return [start, "", f"## {options.strings(SECTIONS[anchor])}", "", end, ""]
 
     parts = ["---", front_matter_json(meta), "---", "", *block("header", _header(entry, options))]
     if paper.abstract:
         parts += heading("abstract") + block("abstract", _abstract(paper.abstract, options.math))
     if note and body:
         parts += heading("notes") + [body, ""]
-        review = uncertain_html(note, passages)
+        review = uncertain_html(note, passages, options.strings)
         if review:
             parts += block("uncertain", review)
     related = _related(entry, by_key)
@@ -305,26 +306,40 @@ def paper_markdown(
 
 def _header(entry: Entry, options: PageOptions) -> str:
     paper, note = entry.paper, entry.note
+    t = options.strings
     facts = [
-        ("Published", paper.date_label),
-        ("Venue", paper.venue),
-        ("arXiv", paper.arxiv + paper.arxiv_version),
+        (t("fact.published"), t.date(paper.year, paper.month)),
+        (t("fact.venue"), paper.venue),
+        (t("fact.arxiv"), paper.arxiv + paper.arxiv_version),
     ]
     if note and note.status:
-        facts.append(("Status", STATUS_LABELS.get(note.status, note.status)))
+        facts.append((t("fact.status"), t(f"status.{note.status}")))
     if note and note.rating:
-        facts.append(("Rating", "★" * note.rating + "☆" * (5 - note.rating)))
+        facts.append((t("fact.rating"), "★" * note.rating + "☆" * (5 - note.rating)))
     view = {
         "key": paper.key,
         "title": _math_pieces(paper.title, options.math),
         "authors": author_list(entry),
         "facts": [(label, value) for label, value in facts if value],
         "tags": entry.tags,
-        "links": paper.links.items(),
+        "links": link_labels(paper, t),
         "summary": note.summary if note else "",
         "index_url": options.index_url,
+        "labels": {
+            "tags": t("tags"),
+            "summary": t("summary"),
+            # for the BibTeX block's Copy button, which papershelf.js adds
+            "copy_idle": t("copy"),
+            "copied": t("copy.done"),
+            "copy_failed": t("copy.failed"),
+        },
     }
     return render("paper.html", p=view).strip()
+
+
+def link_labels(paper: Paper, strings: Strings) -> list[tuple[str, str]]:
+    """The paper's links as (label, url), labelled in the interface's language."""
+    return [(strings(f"link.{kind}"), url) for kind, url in paper.links.items()]
 
 
 def _abstract(text: str, math: bool) -> str:

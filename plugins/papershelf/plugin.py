@@ -15,6 +15,7 @@ from mkdocs.structure.pages import Page
 
 from .checks import search_separator_problem
 from .config import PapershelfConfig, to_settings
+from .i18n import ENGLISH, strings_for
 from .library import Cache, PapershelfError, Settings, load_library
 from .model import Library
 from .pages import PaperPage, cite_markdown, library_summary, unlink_missing
@@ -47,6 +48,13 @@ def rename_anchors(page: Page, done: PaperHtml) -> None:
         page.present_anchor_ids |= {done.anchor(a) for a in page.present_anchor_ids}
 
 
+def site_language(option: str, config: MkDocsConfig) -> str:
+    """The plugin's `language`, else the theme's (Material's `language`, the mkdocs theme's
+    `locale`), else English."""
+    theme = config.theme
+    return option or str(theme.get("language") or theme.get("locale") or "en")
+
+
 class PapershelfBuildError(PluginError):
     """No site can be built: the message says what to do."""
 
@@ -61,6 +69,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         self.settings = Settings(root=Path.cwd())
         self.layout = Layout()
         self.math = False  # pymdownx.arithmatex will typeset $...$
+        self.strings = ENGLISH  # the interface's words, in the site's language
         self.library: Library | None = None
         self.plan: SitePlan | None = None
         self.summary: dict[str, Any] = {}  # {{ papershelf.* }} for hand-written pages
@@ -84,6 +93,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         config.extra_javascript.append("assets/papershelf/papershelf.js")
         self.math = "pymdownx.arithmatex" in config.markdown_extensions
         self.layout = Layout(self.settings.path, config.use_directory_urls)
+        self.strings = strings_for(site_language(self.config.language, config), self.config.strings)
         macros = config.plugins.get("macros")
         if macros is not None and hasattr(macros, "register_macros"):
             # Hand-written pages can write {{ cite("key") }} and {{ papershelf.count }}.
@@ -127,6 +137,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             hand_written=hand_written,
             catalogue=self.config.catalogue,
             math=self.math,
+            strings=self.strings,
             cache=self.site_cache,
         )
         for uri in sorted(hand_written & {self.layout.page_uri(e.paper) for e in library.entries}):

@@ -7,6 +7,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from .i18n import ENGLISH, Strings
 from .markdown import fence_mask
 from .model import Note
 from .templating import render
@@ -65,7 +66,9 @@ def locate_uncertain(note: Note) -> list[Passage]:
 _NO_MARKUP = re.compile(r"`[^`]*`|\]\([^)]*\)|<[^>]*>|https?://\S+")  # code, link targets, tags
 
 
-def mark_uncertain(note: Note, passages: list[Passage] | None = None) -> str:
+def mark_uncertain(
+    note: Note, passages: list[Passage] | None = None, strings: Strings = ENGLISH
+) -> str:
     """The note body with each passage the repair was unsure of highlighted where it stands
     (`<mark>` with the alternatives as its tooltip), so a reader sees what to check. Passages
     in headings, code or link targets are left as they are. `passages`: `locate_uncertain`'s,
@@ -87,7 +90,11 @@ def mark_uncertain(note: Note, passages: list[Passage] | None = None) -> str:
             if any(a <= at < b for a, b in protected):
                 continue
             alternatives = passage.alternatives
-            hint = html.escape(f"or {', '.join(alternatives)}" if alternatives else "unsure")
+            hint = html.escape(
+                strings("review.or", alternatives=", ".join(alternatives))
+                if alternatives
+                else strings("review.unsure")
+            )
             row = (
                 f'{row[:at]}<mark class="papershelf-unsure" title="{hint}">'
                 f"{html.escape(text)}</mark>{row[at + len(text) :]}"
@@ -96,7 +103,9 @@ def mark_uncertain(note: Note, passages: list[Passage] | None = None) -> str:
     return "\n".join(lines)
 
 
-def uncertain_html(note: Note, passages: list[Passage] | None = None) -> str:
+def uncertain_html(
+    note: Note, passages: list[Passage] | None = None, strings: Strings = ENGLISH
+) -> str:
     """The passages the repair was unsure of, in context, least sure first; "" when none is
     left. `passages`: `locate_uncertain`'s, when the caller has them."""
     lines = note.body.split("\n")
@@ -107,11 +116,17 @@ def uncertain_html(note: Note, passages: list[Passage] | None = None) -> str:
         start, end = max(0, at - CONTEXT), at + len(text) + CONTEXT
         spans.append(
             {
-                "line": passage.line,
+                "line": strings("review.line", line=passage.line),
                 "text": text,
                 "before": ("…" if start else "") + row[start:at].lstrip(),
                 "after": row[at + len(text) : end].rstrip() + ("…" if end < len(row) else ""),
-                "alternatives": list(passage.alternatives),
+                "alternatives": strings("review.or", alternatives=", ".join(passage.alternatives))
+                if passage.alternatives
+                else "",
             }
         )
-    return render("uncertain.html", spans=spans).strip() if spans else ""
+    if not spans:
+        return ""
+    return render(
+        "uncertain.html", spans=spans, summary=strings.count("review.summary", len(spans))
+    )

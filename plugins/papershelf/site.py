@@ -15,20 +15,32 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .i18n import ENGLISH, Strings
 from .index import DATA_FILE, catalogue_json, index_files, index_html, index_inputs, versioned
 from .library import Settings
 from .model import Entry, Library, Note, Paper, Problem
-from .pages import IMAGE_SUFFIXES, NoteLinks, PageOptions, PaperPage, paper_page
+from .pages import (
+    IMAGE_SUFFIXES,
+    NoteLinks,
+    PageOptions,
+    PaperPage,
+    front_matter_json,
+    paper_page,
+)
 
 INDEX_MARKER = "<!-- papershelf-index -->"
-# The index page's own source. Its list goes in after the theme has rendered the page, so the
-# theme's search does not index every paper a second time (each has its own page).
-INDEX_PAGE = f"""---
-{{"title": "Papers", "render_macros": false, "search": {{"exclude": true}}, "hide": ["toc"]}}
----
 
-{INDEX_MARKER}
-"""
+
+def index_page(strings: Strings = ENGLISH) -> str:
+    """The index page's own source. Its list goes in after the theme has rendered the page,
+    so the theme's search does not index every paper a second time (each has its own page)."""
+    meta = {
+        "title": strings("index.title"),
+        "render_macros": False,
+        "search": {"exclude": True},
+        "hide": ["toc"],
+    }
+    return f"---\n{front_matter_json(meta)}\n---\n\n{INDEX_MARKER}\n"
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,7 @@ class SitePlan:
     urls: Mapping[str, str]  # citation key -> its page's site URL (generated or hand-written)
     index_page: str  # the index page's Markdown; "" when the site has its own
     data: Mapping[str, str]  # data files: the index's, and the catalogue
+    strings: Strings = ENGLISH  # the interface's words
 
     @cached_property
     def page_urls(self) -> frozenset[str]:
@@ -117,6 +130,7 @@ def plan_site(
     hand_written: Container[str] = (),
     catalogue: str = "papers.json",
     math: bool = False,
+    strings: Strings = ENGLISH,
     cache: SiteCache | None = None,
 ) -> SitePlan:
     """The pages, the index and its data. A page the site has written by hand (its URI is in
@@ -133,7 +147,8 @@ def plan_site(
         urls[entry.paper.key] = layout.url(uri)
         if uri in hand_written:
             continue
-        options = PageOptions(index_url=relative_url(index_url, urls[entry.paper.key]), math=math)
+        index = relative_url(index_url, urls[entry.paper.key])
+        options = PageOptions(index_url=index, math=math, strings=strings)
         fresh[entry.paper.key] = _page(entry, by_key, options, links, cache)
         pages[uri], keys[uri] = fresh[entry.paper.key].page, entry.paper.key
     cache.pages = fresh
@@ -141,8 +156,9 @@ def plan_site(
         pages=pages,
         keys=keys,
         urls=urls,
-        index_page="" if layout.index_uri in hand_written else INDEX_PAGE,
-        data=_index_data(library, settings, layout, urls, catalogue, cache),
+        index_page="" if layout.index_uri in hand_written else index_page(strings),
+        data=_index_data(library, settings, layout, urls, catalogue, strings, cache),
+        strings=strings,
     )
 
 
@@ -172,14 +188,15 @@ def _index_data(
     layout: Layout,
     urls: Mapping[str, str],
     catalogue: str,
+    strings: Strings,
     cache: SiteCache,
 ) -> dict[str, str]:
-    inputs = (index_inputs(library), settings, layout, catalogue)
+    inputs = (index_inputs(library), settings, layout, catalogue, strings)
     if inputs != cache.index_inputs or cache.data is None:
         cache.index_inputs, cache.listing = inputs, None
         data = {
             f"{layout.path}/{name}": text
-            for name, text in index_files(library, settings.facets).items()
+            for name, text in index_files(library, settings.facets, strings).items()
         }
         if catalogue:
             data[catalogue] = catalogue_json(library, lambda e: urls[e.paper.key], settings.facets)
@@ -196,6 +213,7 @@ def index_listing(library: Library, plan: SitePlan, layout: Layout, cache: SiteC
             library,
             lambda e: relative_url(plan.urls[e.paper.key], base),
             versioned(DATA_FILE, plan.data[data_file]),
+            plan.strings,
         )
     return cache.listing
 

@@ -45,6 +45,16 @@
     return seen;
   }
 
+  /** The interface's text `key` from `strings` (index-data.json's table), with `{name}`
+      filled in from `values`; a text with plural forms takes "one" when `values.n` is 1. */
+  function say(strings, key, values) {
+    var text = strings[key], n = values && values.n;
+    if (text && typeof text === "object") text = (n === 1 && text.one) || text.other;
+    return String(text === undefined ? key : text).replace(/\{(\w+)\}/g, function (all, name) {
+      return values && values[name] !== undefined ? String(values[name]) : all;
+    });
+  }
+
   function emptyState() { return { q: "", sort: "newest", selected: {} }; }
 
   /** `?a=1&b=2` -> [[name, value]]; a pair that is not valid percent-encoding is dropped. */
@@ -282,8 +292,10 @@
     return { ids: top.concat(extra), more: more };
   }
 
-  /** Groups in title order: "0–9", "A" ... "Z", then "Other" (titles starting otherwise). */
-  function titleGroups(titles) {
+  /** Groups in title order: digits, "A" ... "Z", then the rest (titles starting otherwise);
+      `labels` names the first and the last ({digits, other}). */
+  function titleGroups(titles, labels) {
+    labels = labels || { digits: "0–9", other: "Other" };
     var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
     var keys = titles.map(function (t) {
       // As library catalogues do: "The Hallucination Dilemma" files under H.
@@ -299,8 +311,9 @@
     order.forEach(function (i) {
       var rank = keys[i].rank, last = groups[groups.length - 1];
       if (!last || last.rank !== rank) {
-        var label = rank === 0 ? "0–9" : rank === 27 ? "Other" : String.fromCharCode(64 + rank);
-        groups.push(last = { rank: rank, id: "title-" + (rank === 0 ? "0-9" : label.toLowerCase()),
+        var label = rank === 0 ? labels.digits : rank === 27 ? labels.other : String.fromCharCode(64 + rank);
+        var id = rank === 0 ? "0-9" : rank === 27 ? "other" : label.toLowerCase();
+        groups.push(last = { rank: rank, id: "title-" + id,
           label: label, items: [] });
       }
       last.items.push(i);
@@ -385,6 +398,7 @@
     return {
       // The page as the server wrote it, and the data behind it.
       root: root, items: items, model: buildModel(data, items.length), dataUrl: dataUrl,
+      strings: data.strings || {}, // the interface's words (index-data.json)
       results: root.querySelector(".papershelf-results") || root,
       countEl: root.querySelector("[data-papershelf-count]"),
       // Controls, made by buildControls.
@@ -484,23 +498,24 @@
   function buildControls(ctrl) {
     var controls = make("div", { class: "papershelf-controls" });
     var search = make("label", { class: "papershelf-search" });
-    search.appendChild(make("span", { class: "papershelf-label" }, "Filter"));
+    var s = ctrl.strings, t = function (key, values) { return say(s, key, values); };
+    search.appendChild(make("span", { class: "papershelf-label" }, t("index.filter")));
     ctrl.input = make("input", { type: "search", "data-papershelf-query": "", autocomplete: "off",
       spellcheck: "false", maxlength: String(MAX_QUERY), enterkeyhint: "search",
-      placeholder: "Title, author, venue, tag or abstract" });
+      placeholder: t("index.filter.placeholder") });
     search.appendChild(ctrl.input);
     controls.appendChild(search);
     var tools = make("div", { class: "papershelf-tools" });
     var sort = make("label", { class: "papershelf-sort" });
-    sort.appendChild(make("span", { class: "papershelf-label" }, "Sort"));
+    sort.appendChild(make("span", { class: "papershelf-label" }, t("index.sort")));
     ctrl.sort = make("select", { "data-papershelf-sort": "" });
-    [["newest", "Newest first"], ["oldest", "Oldest first"], ["title", "Title A–Z"]].forEach(function (o) {
-      ctrl.sort.appendChild(make("option", { value: o[0] }, o[1]));
+    SORTS.forEach(function (name) {
+      ctrl.sort.appendChild(make("option", { value: name }, t("index.sort." + name)));
     });
     sort.appendChild(ctrl.sort);
     tools.appendChild(sort);
-    ctrl.bibButton = button("Download .bib", { "data-papershelf-export": "bib" });
-    ctrl.mdButton = button("Copy Markdown", { "data-papershelf-export": "markdown" });
+    ctrl.bibButton = button(t("index.export.bib"), { "data-papershelf-export": "bib" });
+    ctrl.mdButton = button(t("index.export.markdown"), { "data-papershelf-export": "markdown" });
     tools.appendChild(ctrl.bibButton);
     tools.appendChild(ctrl.mdButton);
     controls.appendChild(tools);
@@ -524,10 +539,10 @@
 
   function buildFallback(ctrl) {
     var box = make("div", { class: "papershelf-fallback", hidden: "" });
-    var label = make("label", { for: "papershelf-markdown" }, "Markdown for the papers shown (select and copy it):");
+    var label = make("label", { for: "papershelf-markdown" }, say(ctrl.strings, "index.markdown.label"));
     ctrl.fallbackText = make("textarea", { id: "papershelf-markdown", readonly: "", rows: "6",
       "data-papershelf-markdown": "" });
-    var close = button("Close", {});
+    var close = button(say(ctrl.strings, "index.close"), {});
     close.addEventListener("click", function () { box.hidden = true; ctrl.mdButton.focus(); });
     box.appendChild(label);
     box.appendChild(ctrl.fallbackText);
@@ -538,9 +553,10 @@
 
   function buildFilters(ctrl) {
     var panel = make("div", { class: "papershelf-filters" });
-    var facets = make("div", { class: "papershelf-facets", id: "papershelf-facets", role: "group", "aria-label": "Filters" });
+    var s = ctrl.strings, t = function (key, values) { return say(s, key, values); };
+    var facets = make("div", { class: "papershelf-facets", id: "papershelf-facets", role: "group", "aria-label": t("index.filters") });
     // In a narrow layout the facets fold away behind this button (see papershelf.css).
-    ctrl.filtersToggle = button("Filters", { class: "papershelf-filters-toggle", "aria-controls": facets.id });
+    ctrl.filtersToggle = button(t("index.filters"), { class: "papershelf-filters-toggle", "aria-controls": facets.id });
     ctrl.filtersToggle.addEventListener("click", function () { setFiltersOpen(ctrl, !ctrl.filtersOpen); });
     panel.appendChild(ctrl.filtersToggle);
     ctrl.model.facets.forEach(function (facet, f) {
@@ -549,13 +565,13 @@
       var ui = { box: box, rows: new Map(), signature: null, find: null };
       if (facet.values.length > SHOWN) {
         ui.find = make("input", { type: "search", class: "papershelf-facet-find", autocomplete: "off",
-          "aria-label": "Find " + facet.label.toLowerCase(), placeholder: "Find…",
+          "aria-label": t("index.find.label", { facet: facet.label }), placeholder: t("index.find"),
           "data-papershelf-facet-find": facet.name });
         box.appendChild(ui.find);
       }
       ui.list = make("ul", { class: "papershelf-facet-values" });
       box.appendChild(ui.list);
-      ui.more = button("Show more", { class: "papershelf-facet-more", "aria-expanded": "false", hidden: "" });
+      ui.more = button(t("index.more", { n: "" }), { class: "papershelf-facet-more", "aria-expanded": "false", hidden: "" });
       box.appendChild(ui.more);
       ui.more.addEventListener("click", function () {
         ctrl.expanded[facet.name] = !ctrl.expanded[facet.name];
@@ -828,9 +844,9 @@
 
   function renderCount(ctrl) {
     var total = ctrl.model.count, shown = ctrl.result.shown;
-    var text = shown === total ? total + (total === 1 ? " paper" : " papers")
-      : "Showing " + shown + " of " + total + (total === 1 ? " paper" : " papers");
-    if (ctrl.results.getAttribute("aria-busy") === "true") text += " (searching abstracts…)";
+    var text = shown === total ? say(ctrl.strings, "index.count", { n: total })
+      : say(ctrl.strings, "index.showing", { n: total, shown: shown });
+    if (ctrl.results.getAttribute("aria-busy") === "true") text += " " + say(ctrl.strings, "index.searching");
     if (ctrl.countEl.textContent !== text) ctrl.countEl.textContent = text;
   }
 
@@ -846,7 +862,7 @@
     if (signature !== ui.signature) {
       ui.signature = signature;
       var rows = pick.ids.map(function (v) { return facetRow(ui, facet, v).li; });
-      if (!rows.length) rows.push(make("li", { class: "papershelf-facet-none" }, filter ? "No match" : "None"));
+      if (!rows.length) rows.push(make("li", { class: "papershelf-facet-none" }, say(ctrl.strings, filter ? "index.no-match" : "index.none")));
       reorder(ui.list, rows);
     }
     pick.ids.forEach(function (v) {
@@ -855,7 +871,7 @@
       if (row.input.checked !== on) row.input.checked = on;
     });
     ui.more.hidden = !(pick.more > 0 || expanded);
-    ui.more.textContent = expanded ? "Show fewer" : "Show more (" + pick.more + ")";
+    ui.more.textContent = say(ctrl.strings, expanded ? "index.fewer" : "index.more", { n: pick.more });
     ui.more.setAttribute("aria-expanded", String(expanded));
   }
 
@@ -895,13 +911,13 @@
       (ctrl.state.selected[facet.name] || []).forEach(function (value) {
         var label = facet.labels[valueId(facet, value)];
         chips.appendChild(button(label + " ✕", { class: "papershelf-chip", "data-papershelf-facet": facet.name,
-          "data-papershelf-value": value, "aria-label": "Remove filter " + facet.label + ": " + label }));
+          "data-papershelf-value": value, "aria-label": say(ctrl.strings, "index.remove", { facet: facet.label, value: label }) }));
         n++;
       });
     });
-    if (n || ctrl.state.q) chips.appendChild(button("Clear all", { class: "papershelf-chip papershelf-clear", "data-papershelf-clear": "" }));
+    if (n || ctrl.state.q) chips.appendChild(button(say(ctrl.strings, "index.clear"), { class: "papershelf-chip papershelf-clear", "data-papershelf-clear": "" }));
     ctrl.active.replaceChildren(chips);
-    ctrl.filtersToggle.textContent = n ? "Filters (" + n + ")" : "Filters";
+    ctrl.filtersToggle.textContent = say(ctrl.strings, n ? "index.filters.count" : "index.filters", { n: n });
   }
 
   // ---------------------------------------------------------------- sort
@@ -929,7 +945,8 @@
       });
     }
     readText(ctrl);
-    return titleGroups(ctrl.titles).map(function (g) {
+    var labels = { digits: say(ctrl.strings, "index.digits"), other: say(ctrl.strings, "index.other") };
+    return titleGroups(ctrl.titles, labels).map(function (g) {
       var section = make("section", { class: "papershelf-group", "data-papershelf-group": g.id });
       var heading = make("h2", { class: "papershelf-group-title", id: "papershelf-" + g.id }, g.label + " ");
       heading.appendChild(make("span", { class: "papershelf-group-count" }));
@@ -948,7 +965,7 @@
     return out;
   }
 
-  function say(ctrl, text) { ctrl.message.textContent = text; }
+  function tell(ctrl, text) { ctrl.message.textContent = text; }
 
   function lazy(ctrl, name, url, decodeWith) {
     if (!ctrl.loading[name]) {
@@ -970,7 +987,7 @@
       console.warn("papershelf: abstracts are not searchable:", error);
       ctrl.loading.search = null;
       ctrl.model.search = null;
-      say(ctrl, "Abstracts could not be loaded: searching titles, authors, venues and tags only.");
+      tell(ctrl, say(ctrl.strings, "index.search-failed"));
       render(ctrl);
     });
   }
@@ -987,10 +1004,10 @@
       link.click();
       link.remove();
       setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
-      say(ctrl, "Downloaded " + papers.length + (papers.length === 1 ? " entry" : " entries") + " as papers.bib.");
+      tell(ctrl, say(ctrl.strings, "index.downloaded", { n: papers.length }));
     }).catch(function (error) {
       ctrl.loading.bibtex = null;
-      say(ctrl, "The BibTeX could not be loaded (" + error.message + ").");
+      tell(ctrl, say(ctrl.strings, "index.bibtex-failed", { error: error.message }));
     });
   }
 
@@ -1006,18 +1023,18 @@
       return markdownLine({ title: ctrl.titles[i], url: ctrl.links[i], authors: authors,
         year: first(year, i), venue: first(venue, i) });
     }).join("\n") + "\n";
-    var done = "Copied " + papers.length + (papers.length === 1 ? " paper" : " papers") + " as Markdown.";
+    var done = say(ctrl.strings, "index.copied", { n: papers.length });
     var fallback = function () {
       ctrl.fallbackText.value = text;
       ctrl.fallback.hidden = false;
       ctrl.fallbackText.focus();
       ctrl.fallbackText.select();
-      say(ctrl, "The clipboard is not available: copy the Markdown below.");
+      tell(ctrl, say(ctrl.strings, "index.no-clipboard"));
     };
     if (!navigator.clipboard || !navigator.clipboard.writeText) return fallback();
     navigator.clipboard.writeText(text).then(function () {
       ctrl.fallback.hidden = true;
-      say(ctrl, done);
+      tell(ctrl, done);
     }, fallback);
   }
 
@@ -1025,19 +1042,25 @@
   function addCopyButtons(root) {
     root.querySelectorAll(".papershelf-bibtex").forEach(function (box) {
       if (box.querySelector(".papershelf-copy") || !navigator.clipboard) return;
-      var copy = make("button", { type: "button", class: "papershelf-copy md-button" }, "Copy");
+      // The page's header (papershelf's, the first) carries the labels in the site's language.
+      var header = document.querySelector("[data-papershelf-paper]");
+      var label = function (name, fallback) {
+        return (header && header.getAttribute("data-papershelf-" + name)) || fallback;
+      };
+      var idle = label("copy", "Copy");
+      var copy = make("button", { type: "button", class: "papershelf-copy md-button" }, idle);
       var reset;
-      function show(label) {
-        copy.textContent = label;
+      function show(text) {
+        copy.textContent = text;
         clearTimeout(reset);
-        reset = setTimeout(function () { copy.textContent = "Copy"; }, 2000);
+        reset = setTimeout(function () { copy.textContent = idle; }, 2000);
       }
       copy.addEventListener("click", function () {
         var code = box.querySelector("code");
         navigator.clipboard.writeText(code ? code.textContent : "").then(function () {
-          show("Copied");
+          show(label("copied", "Copied"));
         }, function () {
-          show("Copy failed: select the text");
+          show(label("copy-failed", "Copy failed: select the text"));
         });
       });
       box.appendChild(copy);
@@ -1058,7 +1081,8 @@
   window.papershelf = { fold: fold, searchToken: searchToken, queryWords: queryWords,
     parseQuery: parseQuery, readState: readState, serializeState: serializeState,
     buildModel: buildModel, evaluate: evaluate, decodeSearchIndex: decodeSearchIndex,
-    abstractMatches: abstractMatches, markdownLine: markdownLine, titleGroups: titleGroups };
+    abstractMatches: abstractMatches, markdownLine: markdownLine, titleGroups: titleGroups,
+    say: say };
 
   // This script comes after the content, so the list is parsed: wire it now rather than
   // after the theme's own start-up (Material's takes 100 ms on a 10,000-paper page).

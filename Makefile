@@ -43,6 +43,7 @@ bench: $(TESTS)
 	$(BIN)/python bench/fuzz_bib.py
 	$(BIN)/python bench/import_speed.py
 	$(BIN)/python bench/repair_accuracy.py
+	$(BIN)/python bench/encoding_accuracy.py
 
 clean:
 	rm -rf site build .cache $(VENV)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import glob
 import hashlib
 import os
@@ -12,10 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from .bib import BibFile, RawEntry, keep_duplicate, read_bib
+from .encoding import decode_bytes
 from .model import Entry, Library, Note, Paper, Problem
 from .normalize import PUBLIC_FIELDS, normalize
 from .notes import NoteFile, match_notes, read_note
 from .slugs import assign_slugs
+
+__all__ = ["Cache", "PapershelfError", "Settings", "decode_bytes", "load_library"]
 
 _NOT_INHERITED = frozenset({"crossref", "ids", "keywords", "title", "abstract"})
 
@@ -177,70 +179,6 @@ def _read_bibs(settings: Settings, cache: Cache, problems: list[Problem]) -> lis
             else:
                 entries[raw.key] = raw
     return list(entries.values())
-
-
-def decode_bytes(data: bytes, shown: str) -> tuple[str, Problem | None]:
-    """UTF-8 (with or without BOM). UTF-16/32 (Windows "Unicode") is read and reported;
-    bytes that are not UTF-8 are read as Windows-1252 and reported."""
-    wide = _wide_codec(data)
-    if wide:
-        text = data.decode(wide, errors="replace").lstrip("\ufeff")
-        bad = text.find("\ufffd")
-        line = text.count("\n", 0, bad) + 1 if bad >= 0 else 1
-        damaged = " (some bytes could not be decoded)" if bad >= 0 else ""
-        return text, Problem(
-            shown,
-            line,
-            None,
-            f"file is {wide.upper()}, not UTF-8{damaged}; it was read, but "
-            "BibTeX tools and Markdown editors expect UTF-8",
-            "re-save the file as UTF-8",
-            "encoding",
-        )
-    # Not "utf-8-sig": its error offsets would not count the BOM, and the line would be off.
-    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
-    try:
-        return body.decode("utf-8"), None
-    except UnicodeDecodeError as error:
-        line = body.count(b"\n", 0, error.start) + 1
-        problem = Problem(
-            shown,
-            line,
-            None,
-            f"file is not valid UTF-8 (byte 0x{body[error.start]:02x}); bytes "
-            "that are not UTF-8 were read as Windows-1252, so accented letters "
-            "may be wrong",
-            "re-save the file as UTF-8",
-            "encoding",
-        )
-        # Byte by byte, so the UTF-8 parts of a file edited in two encodings stay intact.
-        return body.decode("utf-8", errors=_CP1252_FALLBACK), problem
-
-
-def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
-    assert isinstance(error, UnicodeDecodeError)
-    bad = error.object[error.start : error.end]
-    return bytes(bad).decode("cp1252", errors="replace"), error.end
-
-
-_CP1252_FALLBACK = "papershelf-cp1252"
-codecs.register_error(_CP1252_FALLBACK, _cp1252_bytes)
-
-
-def _wide_codec(data: bytes) -> str:
-    """'utf-16'/'utf-32' when the bytes are in one of them (by BOM, or NULs between ASCII)."""
-    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return "utf-32"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    # Without a BOM: ASCII text in UTF-16 has a NUL in every other byte, UTF-8 text has none.
-    sample = data[:4096]
-    if len(sample) >= 4 and len(data) % 2 == 0:
-        if sample[1::2].count(0) * 2 > len(sample) // 2:
-            return "utf-16-le"
-        if sample[0::2].count(0) * 2 > len(sample) // 2:
-            return "utf-16-be"
-    return ""
 
 
 def _resolve_crossrefs(raws: list[RawEntry], problems: list[Problem]) -> list[RawEntry]:

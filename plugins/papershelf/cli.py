@@ -150,7 +150,7 @@ def _site_problems(config_file: str, settings: Settings, library: Library) -> li
         search.on_config(config)  # where Material fills in the theme language's separator
     layout = Layout(settings.path, config.use_directory_urls)
     docs = [f.src_uri for f in get_files(config)]
-    images = note_images(settings, layout, svg=settings.raw_html == "allow")
+    images = note_images(library, layout)
     links = note_links(library, settings, layout, [*docs, *images])
     separator = search_separator_problem(config, library)
     return [*link_problems(library, links), *filter(None, [separator])]

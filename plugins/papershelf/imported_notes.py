@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .inputs import NOTE_LIMIT, readable
 from .notes import split_front_matter
 
 
@@ -39,8 +40,8 @@ class NoteFiles:
             return default, default.read_bytes()
         if self._by_key is None:
             self._by_key = {}
-            for path in sorted(self.folder.rglob("*.md")) if self.folder.is_dir() else ():
-                fields, _ = split_front_matter(_text(path.read_bytes()))
+            for path, data in readable(self.folder, (".md",), NOTE_LIMIT):
+                fields, _ = split_front_matter(_text(data))
                 if isinstance(fields.get("key"), str):
                     self._by_key.setdefault(fields["key"], path)
         found = self._by_key.get(key)

@@ -12,9 +12,11 @@ from typing import Any
 
 from .bib import BibFile, RawEntry, keep_duplicate, read_bib
 from .encoding import decode_bytes
-from .model import Entry, Library, Note, Paper, Problem
+from .inputs import IMAGE_LIMIT, NOTE_LIMIT, Found, Refused, inspect, read, read_path, walk
+from .model import Asset, Entry, Library, Note, Paper, Problem
 from .normalize import PUBLIC_FIELDS, normalize
 from .notes import NoteFile, match_notes, read_note
+from .pages import IMAGE_SUFFIXES
 from .slugs import assign_slugs
 
 __all__ = ["Cache", "PapershelfError", "Settings", "decode_bytes", "load_library"]
@@ -40,23 +42,58 @@ class Settings:
     raw_html: str = "sanitize"  # raw HTML in notes: "sanitize" or "allow" (trusted notes)
 
     def relative(self, path: str | Path) -> str:
-        try:
-            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return Path(path).as_posix()
+        """`path` relative to the site root, for messages; a symlink is named, not followed."""
+        absolute = Path(os.path.abspath(path))
+        for root in (Path(os.path.abspath(self.root)), self.root.resolve()):
+            if absolute == root or root in absolute.parents:
+                return absolute.relative_to(root).as_posix()
+        return absolute.as_posix()
 
     def bib_paths(self) -> list[Path]:
+        return self.bib_sources()[0]
+
+    def bib_sources(self) -> tuple[list[Path], list[Problem]]:
+        """The .bib files to read, and why some that a glob pattern matched are not read.
+
+        A path written out in mkdocs.yml is the owner's choice and may be a symlink to
+        anywhere (a Zotero auto-export); a file a pattern matched must really be inside the
+        pattern's folder. Neither is ever a FIFO, device or folder."""
         found: list[Path] = []
+        problems: list[Problem] = []
         for pattern in self.bib:
-            matches = self._bib_matches(pattern)
-            if not matches or not all(os.path.isfile(m) for m in matches):
-                raise PapershelfError(
-                    f"bibliography not found: '{pattern}' (relative to {self.root}); "
-                    "put your .bib file there or set `bib:` under `plugins: - papershelf:` "
-                    "in mkdocs.yml"
-                )
-            found.extend(Path(m) for m in matches)
-        return found
+            full = os.path.join(self.root, pattern)
+            if not glob.has_magic(pattern):
+                found.append(self._named_bib(pattern, Path(full)))
+                continue
+            matches = sorted(glob.glob(full))
+            if not matches:
+                raise self._not_found(pattern)
+            folder = Path(os.path.realpath(_glob_folder(full)))
+            for match in map(Path, matches):
+                checked = inspect(match, within=folder)
+                if isinstance(checked, Refused):
+                    problems.append(checked.problem(self.relative(match)))
+                else:
+                    found.append(match)
+        return found, problems
+
+    def _named_bib(self, pattern: str, path: Path) -> Path:
+        if not os.path.lexists(path):
+            raise self._not_found(pattern)
+        checked = inspect(path)
+        if isinstance(checked, Refused):
+            raise PapershelfError(
+                f"bibliography '{pattern}' {checked.message} ({checked.hint}; or set `bib:` "
+                "under `plugins: - papershelf:` in mkdocs.yml)"
+            )
+        return path
+
+    def _not_found(self, pattern: str) -> PapershelfError:
+        return PapershelfError(
+            f"bibliography not found: '{pattern}' (relative to {self.root}); "
+            "put your .bib file there or set `bib:` under `plugins: - papershelf:` "
+            "in mkdocs.yml"
+        )
 
     def existing_bib_files(self) -> list[Path]:
         """The configured .bib files that exist, whether or not the others do."""
@@ -72,14 +109,20 @@ class Settings:
         return self.root / self.notes
 
 
+def _glob_folder(pattern: str) -> str:
+    """The folder a glob pattern searches: its leading part without wildcards."""
+    parts = Path(pattern).parts
+    fixed = [p for p in parts[: next(i for i, p in enumerate(parts) if glob.has_magic(p))]]
+    return os.path.join(*fixed) if fixed else "."
+
+
 @dataclass
 class Cache:
     """Results kept across `mkdocs serve` rebuilds, keyed by what they were computed from."""
 
     bib_files: dict[tuple[str, str], BibFile] = field(default_factory=dict)
-    notes: dict[tuple[str, int, int, tuple[str, ...]], tuple[Note | None, list[Problem]]] = field(
-        default_factory=dict
-    )
+    notes: dict[Any, tuple[Note | None, list[Problem]]] = field(default_factory=dict)
+    assets: dict[Any, Asset | Refused] = field(default_factory=dict)
     papers: dict[Any, tuple[Paper, list[Problem]]] = field(default_factory=dict)
 
 
@@ -106,7 +149,7 @@ def load_library(settings: Settings, cache: Cache | None = None) -> Library:
     papers = [_paper(raw, slugs[raw.key], settings, cache, fresh, problems) for raw in raws]
     cache.papers = fresh
     problems.extend(_duplicate_papers(papers))
-    notes = _read_notes(settings, cache, problems)
+    notes, assets = _read_notes(settings, cache, problems)
     matched, note_problems = match_notes(notes, papers)
     problems.extend(_explain_orphans(note_problems, problems))
     known = {p.key for p in papers}
@@ -127,7 +170,7 @@ def load_library(settings: Settings, cache: Cache | None = None) -> Library:
     entries = tuple(Entry(p, matched.get(p.key)) for p in papers)
     # The bibliography first: a broken entry explains the notes that lost their paper.
     problems.sort(key=lambda p: (not p.path.endswith(".bib"), p.path, p.line or 0, p.code))
-    return Library(entries, tuple(problems))
+    return Library(entries, tuple(problems), assets)
 
 
 _SKIPPED = ("malformed-entry", "missing-key", "bad-key")
@@ -158,9 +201,14 @@ def _explain_orphans(note_problems: list[Problem], problems: list[Problem]) -> l
 
 def _read_bibs(settings: Settings, cache: Cache, problems: list[Problem]) -> list[RawEntry]:
     entries: dict[str, RawEntry] = {}
-    for path in settings.bib_paths():
+    paths, refused = settings.bib_sources()
+    problems.extend(refused)
+    for path in paths:
         shown = settings.relative(path)
-        data = path.read_bytes()
+        data = read_path(path)
+        if isinstance(data, Refused):  # it changed since it was listed
+            problems.append(data.problem(shown))
+            continue
         digest = hashlib.sha1(data).hexdigest()
         parsed = cache.bib_files.get((shown, digest))
         if parsed is None:
@@ -264,26 +312,67 @@ def _duplicate_papers(papers: Iterable[Paper]) -> list[Problem]:
     return problems
 
 
-def _read_notes(settings: Settings, cache: Cache, problems: list[Problem]) -> list[Note]:
+def _read_notes(
+    settings: Settings, cache: Cache, problems: list[Problem]
+) -> tuple[list[Note], tuple[Asset, ...]]:
+    """The notes and the images beside them, from one walk of the notes folder. Each file is
+    read once, and not at all while its mtime and size stay what the cache saw."""
     folder = settings.notes_dir()
     if not folder.is_dir():
-        return []
-    notes = []
-    fresh: dict[tuple[str, int, int, tuple[str, ...]], tuple[Note | None, list[Problem]]] = {}
-    for path in sorted(folder.rglob("*.md")):
-        stat = path.stat()
-        signature = (str(path), stat.st_mtime_ns, stat.st_size, settings.facets)
-        hit = cache.notes.get(signature)
-        if hit is None:
-            shown = settings.relative(path)
-            text, decode_problem = decode_bytes(path.read_bytes(), shown)
-            note, note_problems = read_note(NoteFile(shown, text), settings.facets)
-            if decode_problem:
-                note_problems.insert(0, decode_problem)
-            hit = (note, note_problems)
-        fresh[signature] = hit
-        problems.extend(hit[1])
-        if hit[0] is not None:
-            notes.append(hit[0])
-    cache.notes = fresh
-    return notes
+        if os.path.lexists(folder):
+            problems.append(
+                Problem(
+                    settings.relative(folder),
+                    None,
+                    None,
+                    "the notes folder is not a folder; no notes were read",
+                    "point `notes:` under `plugins: - papershelf:` at a folder",
+                    "not-a-file",
+                )
+            )
+        return [], ()
+    limits = {".md": NOTE_LIMIT, **{suffix: IMAGE_LIMIT for suffix in _image_suffixes(settings)}}
+    found, walk_problems = walk(folder, limits, settings.relative(folder), limits)
+    problems.extend(walk_problems)
+    notes: list[Note] = []
+    assets: list[Asset] = []
+    fresh_notes: dict[Any, tuple[Note | None, list[Problem]]] = {}
+    fresh_assets: dict[Any, Asset | Refused] = {}
+    for file in found:
+        if file.inside.lower().endswith(".md"):
+            key = (file.signature, file.shown, settings.facets)
+            hit = fresh_notes[key] = cache.notes.get(key) or _read_note(file, settings.facets)
+            problems.extend(hit[1])
+            if hit[0] is not None:
+                notes.append(hit[0])
+            continue
+        where = (file.signature, file.inside)
+        asset = fresh_assets[where] = cache.assets.get(where) or _read_asset(file)
+        if isinstance(asset, Refused):
+            problems.append(asset.problem(file.shown))
+        else:
+            assets.append(asset)
+    cache.notes, cache.assets = fresh_notes, fresh_assets
+    return notes, tuple(assets)
+
+
+def _image_suffixes(settings: Settings) -> tuple[str, ...]:
+    """Images beside the notes are published; other files there (PDFs) are not. SVG can carry
+    script, so it is published only when notes are trusted (`raw_html: allow`)."""
+    return tuple(s for s in IMAGE_SUFFIXES if s != ".svg" or settings.raw_html == "allow")
+
+
+def _read_note(file: Found, facets: tuple[str, ...]) -> tuple[Note | None, list[Problem]]:
+    data = read(file, NOTE_LIMIT)
+    if isinstance(data, Refused):
+        return None, [data.problem(file.shown)]
+    text, decode_problem = decode_bytes(data, file.shown)
+    note, problems = read_note(NoteFile(file.shown, text), facets)
+    if decode_problem:
+        problems.insert(0, decode_problem)
+    return note, problems
+
+
+def _read_asset(file: Found) -> Asset | Refused:
+    data = read(file, IMAGE_LIMIT)
+    return data if isinstance(data, Refused) else Asset(file.inside, data)

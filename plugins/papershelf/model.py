@@ -174,11 +174,20 @@ def merge_tags(*groups: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class Asset:
+    """A file from the notes folder published as it is, such as an image beside a note."""
+
+    path: str  # relative to the notes folder, '/'-separated
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Library:
     """Everything papershelf knows after reading the inputs, newest paper first."""
 
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...] = ()
+    assets: tuple[Asset, ...] = ()  # images beside the notes, in path order
 
     def by_key(self) -> dict[str, Entry]:
         return {entry.paper.key: entry for entry in self.entries}

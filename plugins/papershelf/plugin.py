@@ -113,9 +113,10 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             library = self.library = load_library(self.settings, self.cache)
         except PapershelfError as error:
             raise PapershelfBuildError(str(error)) from error
-        images = note_images(self.settings, self.layout, svg=self.settings.raw_html == "allow")
         images = {
-            uri: path for uri, path in images.items() if files.get_file_from_path(uri) is None
+            uri: image
+            for uri, image in note_images(library, self.layout).items()
+            if files.get_file_from_path(uri) is None
         }
         links = note_links(
             library, self.settings, self.layout, [*(f.src_uri for f in files), *images]
@@ -153,7 +154,8 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
                 )
             )
         added += [File.generated(config, uri, content=text) for uri, text in plan.data.items()]
-        added += [File.generated(config, uri, abs_src_path=str(p)) for uri, p in images.items()]
+        # The images were read (and checked) with the notes: MkDocs never opens their paths.
+        added += [File.generated(config, uri, content=i.data) for uri, i in images.items()]
         for file in added:
             files.append(file)
         if self.dirty:

@@ -12,21 +12,13 @@ import posixpath
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from .i18n import ENGLISH, Strings
 from .index import DATA_FILE, catalogue_json, index_files, index_html, index_inputs, versioned
 from .library import Settings
-from .model import Entry, Library, Note, Paper, Problem
-from .pages import (
-    IMAGE_SUFFIXES,
-    NoteLinks,
-    PageOptions,
-    PaperPage,
-    front_matter_json,
-    paper_page,
-)
+from .model import Asset, Entry, Library, Note, Paper, Problem
+from .pages import NoteLinks, PageOptions, PaperPage, front_matter_json, paper_page
 
 INDEX_MARKER = "<!-- papershelf-index -->"
 
@@ -218,20 +210,11 @@ def index_listing(library: Library, plan: SitePlan, layout: Layout, cache: SiteC
     return cache.listing
 
 
-def note_images(settings: Settings, layout: Layout, *, svg: bool = False) -> dict[str, Path]:
+def note_images(library: Library, layout: Layout) -> dict[str, Asset]:
     """Images beside the notes, by the URI they get beside the pages (so `![](figures/a.png)`
-    works). Only images: a notes folder may hold PDFs and other files not meant for the web,
-    and SVG (which can carry script) only when `svg` says notes are trusted."""
-    folder = settings.notes_dir()
-    kinds = tuple(s for s in IMAGE_SUFFIXES if s != ".svg" or svg)
-    found: dict[str, Path] = {}
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-        inside = path.relative_to(folder)
-        if path.suffix.lower() not in kinds or any(p.startswith(".") for p in inside.parts):
-            continue
-        if path.is_file():
-            found[f"{layout.path}/{inside.as_posix()}"] = path
-    return found
+    works). `load_library` found, checked and read them: only images (a notes folder may hold
+    PDFs and other files not meant for the web), and SVG only when notes are trusted."""
+    return {f"{layout.path}/{asset.path}": asset for asset in library.assets}
 
 
 def note_links(

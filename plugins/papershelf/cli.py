@@ -62,7 +62,7 @@ def _option_line(text: str, name: str) -> int | None:
 def _read_options(config_file: str) -> tuple[PapershelfConfig, list[tuple[str, str]]]:
     from mkdocs.utils.yaml import yaml_load
 
-    from .config import PapershelfConfig
+    from .config import PapershelfConfig, notes_folder_problem, option_error
 
     path = Path(config_file)
     if not path.is_file():
@@ -82,8 +82,16 @@ def _read_options(config_file: str) -> tuple[PapershelfConfig, list[tuple[str, s
     config.load_dict(options)
     errors, warnings = config.validate()
     if errors:
-        raise CliError("; ".join(f"plugins.papershelf.{name}: {error}" for name, error in errors))
+        raise CliError("\n".join(option_error(name, str(error)) for name, error in errors))
+    # The same check `mkdocs build` makes in on_config, with the folders mkdocs.yml names.
+    root = path.parent.resolve()
+    folders = (root / str(data.get(key) or key.removesuffix("_dir")) for key in _DIRS)
+    if problem := notes_folder_problem(root / config.notes, root, *folders):
+        raise CliError(option_error("notes", problem))
     return config, warnings
+
+
+_DIRS = ("docs_dir", "site_dir")
 
 
 def _plugin_options(plugins: Any) -> dict[str, Any] | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,9 @@ from .library import Settings
 from .normalize import PUBLIC_FIELDS
 from .notes import KNOWN_FIELDS
 from .safety import RAW_HTML_POLICIES
+
+# Characters that break a URL (`?`, `#`, `%`) or a Windows path (the rest) in a site path.
+_UNSAFE = re.compile(r'[\\:*?"<>|#%\x00-\x1f\x7f]')
 
 
 class OneOrMany(c.ListOfItems):
@@ -71,12 +76,114 @@ class InterfaceTexts(c.Type[dict]):
         return {k: v for k, v in texts.items() if k not in unknown}
 
 
+class SitePath(c.Type[str]):
+    """A path inside the built site (`papers`, `data/papers.json`): pages are written there,
+    so it must not climb out of the site folder or mean something else on another system."""
+
+    def __init__(self, default: str, *, may_be_empty: bool = False) -> None:
+        super().__init__(str, default=default)
+        self.may_be_empty = may_be_empty
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value).rstrip("/")
+        if not text and self.may_be_empty:
+            return ""
+        problem = site_path_problem(text)
+        if problem:
+            raise c.ValidationError(problem)
+        return text
+
+
+def site_path_problem(path: str) -> str | None:
+    """Why `path` is not a relative path inside the site, or None."""
+    example = "use a relative path such as 'papers' or 'reading/papers'"
+    if not path:
+        return f"must not be empty: the site's root holds your home page; {example}"
+    bad = _UNSAFE.search(path)
+    if bad:
+        return f"must not contain {bad.group()!r}: it breaks links or file names; {example}"
+    if path.startswith("/"):
+        return f"'{path}' is absolute; {example}"
+    for part in path.split("/"):
+        if part in ("", ".", ".."):
+            what = "empty folder names ('//')" if not part else f"'{part}'"
+            return f"'{path}' must not contain {what}: pages must stay inside the site; {example}"
+        if part.startswith("."):
+            return f"'{path}': folder and file names must not start with '.' (hidden); {example}"
+    return None
+
+
+class NotesFolder(c.Type[str]):
+    """The notes folder: anywhere the owner likes, but never the site's own folder, which
+    holds docs/, site/ and .cache/ (read as notes, `--dirty` would nest its output deeper on
+    every build)."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__(str, default=default)
+        self.root: str | None = None
+
+    def pre_validation(self, config: base.Config, key_name: str) -> None:
+        self.root = os.path.dirname(config.config_file_path) if config.config_file_path else None
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        if not text.strip():
+            raise c.ValidationError("must name a folder, such as 'bib/notes'")
+        if self.root is not None:
+            problem = notes_folder_problem(Path(self.root, text), Path(self.root))
+            if problem:
+                raise c.ValidationError(problem)
+        return text
+
+
+def notes_folder_problem(
+    notes: Path, root: Path, docs_dir: Path | None = None, site_dir: Path | None = None
+) -> str | None:
+    """Why `notes` cannot be the notes folder, or None. `mkdocs build` (on_config) and
+    `papershelf check` both ask, with the site's docs_dir and site_dir."""
+    real, root = Path(os.path.realpath(notes)), Path(os.path.realpath(root))
+
+    def named(folder: Path) -> str:
+        return "the site's root" if folder == root else f"'{_shown(folder, root)}'"
+
+    fix = "keep the notes in a folder of their own, such as 'bib/notes'"
+    if real == root or real in root.parents:
+        what = "is the site's own folder" if real == root else f"'{real}' holds the whole site"
+        return (
+            f"{what} (mkdocs.yml, docs/, site/, .cache/): papershelf would read the site's own "
+            f"files as notes and, with --dirty, its output, one level deeper on every build; {fix}"
+        )
+    cache = root / ".cache"
+    if real == cache or cache in real.parents:
+        return f"{named(real)} is inside .cache/, which papershelf rewrites on every build; {fix}"
+    for name, folder, why in (
+        ("docs_dir", docs_dir, "MkDocs would publish every note as a page of its own"),
+        ("site_dir", site_dir, "every build would delete or read the notes"),
+    ):
+        if folder is None:
+            continue
+        folder = Path(os.path.realpath(folder))
+        if real == folder or folder in real.parents:
+            where = "is" if real == folder else f"{named(real)} is inside"
+            return f"{where} the {name} {named(folder)}: {why}; {fix}"
+        if real in folder.parents:
+            return (
+                f"{named(real)} holds the {name} {named(folder)}: {why}, and `mkdocs serve` "
+                f"would rebuild without end; {fix}"
+            )
+    return None
+
+
+def _shown(folder: Path, root: Path) -> str:
+    return folder.relative_to(root).as_posix() if root in folder.parents else folder.as_posix()
+
+
 class PapershelfConfig(base.Config):
     bib = OneOrMany(c.Type(str), default=["bib/*.bib"])
     """The .bib file(s), relative to mkdocs.yml; glob patterns allowed."""
-    notes = c.Type(str, default="bib/notes")
+    notes = NotesFolder(default="bib/notes")
     """Folder of note files (`<key>.md`), relative to mkdocs.yml; keep it outside docs/."""
-    path = c.Type(str, default="papers")
+    path = SitePath(default="papers")
     """Where the index (`<path>/`) and the paper pages (`<path>/<slug>/`) live in the site."""
     facets = FacetNames()
     """Extra note front-matter fields to show and filter on, e.g. [method, benchmark]."""
@@ -84,7 +191,7 @@ class PapershelfConfig(base.Config):
     """BibTeX fields shown in the copyable entry; all others stay private."""
     hide = c.ListOfItems(c.Type(str), default=[])
     """Bib fields kept off the site entirely (pages, index, catalogue, BibTeX), e.g. [keywords]."""
-    catalogue = c.Type(str, default="papers.json")
+    catalogue = SitePath(default="papers.json", may_be_empty=True)
     """Where the public JSON catalogue is written in the site ('' to skip it)."""
     raw_html = c.Choice(RAW_HTML_POLICIES, default="sanitize")
     """Raw HTML in notes: `sanitize` drops scripts and event handlers; `allow` trusts notes."""
@@ -94,13 +201,18 @@ class PapershelfConfig(base.Config):
     """The site's own words for papershelf's interface, by id: `{index.filter: Search}`."""
 
 
+def option_error(name: str, message: str) -> str:
+    """An option's error in MkDocs' own words, as `mkdocs build` prints it."""
+    return f"Config value 'plugins': Plugin 'papershelf' option '{name}': {message}"
+
+
 def to_settings(config: PapershelfConfig, config_file_path: str | None) -> Settings:
     root = Path(config_file_path).parent if config_file_path else Path.cwd()
     return Settings(
         root=root.resolve(),
         bib=tuple(config.bib),
         notes=config.notes,
-        path=config.path.strip("/") or "papers",
+        path=config.path,
         facets=tuple(config.facets),
         public_fields=tuple(f.lower() for f in config.public_fields),
         hide=tuple(f.lower() for f in config.hide),

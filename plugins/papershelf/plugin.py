@@ -14,7 +14,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .checks import search_separator_problem
-from .config import PapershelfConfig, to_settings
+from .config import PapershelfConfig, notes_folder_problem, option_error, to_settings
 from .i18n import ENGLISH, strings_for
 from .library import Cache, PapershelfError, Settings, load_library
 from .model import Library
@@ -81,6 +81,10 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.settings = to_settings(self.config, config.config_file_path)
+        settings = self.settings
+        folders = (Path(config.docs_dir), Path(config.site_dir))
+        if problem := notes_folder_problem(settings.notes_dir(), settings.root, *folders):
+            raise PapershelfBuildError(option_error("notes", problem))
         try:
             bib_paths = self.settings.bib_paths()
         except PapershelfError as error:

@@ -108,6 +108,22 @@ def test_a_link_that_stays_inside_the_folder_is_followed(site: Path) -> None:
     assert [a.path for a in library.assets] == ["figures/plot.png", "plot-link.png"]
 
 
+def test_the_notes_folder_itself_may_be_a_link_the_owner_made(site: Path) -> None:
+    vault = site.parent / "vault"
+    shutil.move(str(notes(site)), vault)
+    notes(site).symlink_to(vault, target_is_directory=True)  # e.g. notes kept in a synced vault
+    (vault / "figures").mkdir()
+    (vault / "figures" / "plot.png").write_bytes(b"\x89PNG plot")
+    library = load(site)
+    assert library.problems == ()
+    assert sum(1 for e in library.entries if e.note) == 2
+    assert [a.path for a in library.assets] == ["figures/plot.png"]
+    assert {e.note.path for e in library.entries if e.note} == {
+        "bib/notes/deepnet.md",
+        "bib/notes/zhang2023chinese.md",
+    }
+
+
 def test_hidden_files_and_folders_are_never_read(site: Path) -> None:
     trash = notes(site) / ".trash"
     trash.mkdir()

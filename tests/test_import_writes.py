@@ -81,7 +81,8 @@ WHERE: dict[str, Callable[..., bool]] = {
     "temp": lambda path, *rest: Path(path).name.startswith(".papershelf-"),
     "onto-bib": lambda src, dst, *rest: Path(dst).name == "papers.bib",
     "onto-note": lambda src, dst, *rest: Path(dst).suffix == ".md",
-    "in-place": lambda path, flags, *rest: not flags & os.O_CREAT,
+    # Opened to be written, not created: reading opens (papershelf reads with os.open too) pass.
+    "in-place": lambda path, flags, *rest: flags & os.O_WRONLY and not flags & os.O_CREAT,
     "from-backup": lambda src, dst, *rest: Path(src).suffix == ".bak",
 }
 
@@ -108,7 +109,7 @@ def partial_in_place_write(monkeypatch) -> None:
 
     def opening(path, flags, *args, **kwargs):
         fd = real_open(path, flags, *args, **kwargs)
-        if not flags & os.O_CREAT and "fd" not in in_place:
+        if flags & os.O_WRONLY and not flags & os.O_CREAT and "fd" not in in_place:
             in_place["fd"] = fd
         return fd
 

@@ -198,6 +198,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             "listed in their front matter for review",
             file=sys.stderr,
         )
+    if result.hint:
+        print(f"papershelf: {result.hint}", file=sys.stderr)
     for problem in result.problems:
         print(problem, file=sys.stderr)
     for reason in result.skipped:

@@ -92,6 +92,7 @@ class ImportResult:
     uncertain: int  # uncertain characters listed for review
     repaired: str  # the kind of damage repaired ("" when the text was sound)
     dry_run: bool
+    hint: str = ""  # how to get a better repair, when it could have been better
 
 
 def _quiet(what: str, done: int, total: int) -> None:
@@ -142,6 +143,7 @@ def import_list(
         uncertain=plan.uncertain,
         repaired=repaired.kind if repaired.changed else "",
         dry_run=dry_run,
+        hint=repaired.hint,
     )
 
 

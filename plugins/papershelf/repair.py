@@ -6,18 +6,24 @@ dropped values are all UTF-8 continuation bytes, so lead bytes survive and every
 character announces how many bytes it lost; which values, and where, is decided by the
 language model in :mod:`papershelf.repair_model`.
 
+When the optional trigram model is there (``papershelf[repair]`` and Debian's
+``libime-data-language-model``), :mod:`papershelf.repair_trigram` takes a second look at the
+Chinese text and about halves the misses; without it the repair is exactly the jieba model's.
+
 Plain mojibake (UTF-8 read as cp1252/latin-1, nothing lost) is handed to ftfy.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from papershelf import repair_model as rm
+from papershelf import repair_trigram as rt
 
 DROPPED_BYTES = frozenset(b"\x81\x8d\x8e\x8f\x90\x9d\x9e\xad")
 _DROPPED_ORDER = bytes(sorted(DROPPED_BYTES))
@@ -44,6 +50,8 @@ class RepairResult:
     changed: bool
     uncertain: tuple[Uncertain, ...]
     unresolved: int  # damaged spans that could not be decoded at all (left as-is)
+    model: str = ""  # "trigram" or "basic" for dropped-byte repairs
+    hint: str = ""  # how to get the trigram model, when it was wanted and missing
 
 
 def damage(text: str) -> str:
@@ -216,7 +224,9 @@ def detect_damage(text: str) -> str:
 # ---------------------------------------------------------------------------------------
 # Repair
 # ---------------------------------------------------------------------------------------
-def repair_text(text: str) -> RepairResult:
+def repair_text(text: str, model: str | os.PathLike[str] | None = None) -> RepairResult:
+    """Detect the damage and undo it.  `model`: the trigram model file; by default
+    $PAPERSHELF_REPAIR_MODEL, else Debian's; "" repairs with the jieba model alone."""
     kind, analysis = _kind_and_analysis(text)
     if kind == CLEAN:
         return RepairResult(text, CLEAN, False, (), 0)
@@ -224,11 +234,43 @@ def repair_text(text: str) -> RepairResult:
         return _fix_mojibake(text, analysis)
     slots, unresolved = _slots(text, analysis)
     decoded = rm.decode_document(slots)
+    trigram, hint = _trigram(model)
+    if trigram is not None:
+        decoded = rt.refine(slots, decoded, trigram)
     fixed = "".join(decoded.chosen)
     uncertain = tuple(
         Uncertain(k, k + 1, decoded.chosen[k], alts, conf) for k, alts, conf in decoded.uncertain
     )
-    return RepairResult(fixed, DROPPED, fixed != text, uncertain, unresolved)
+    used = "trigram" if trigram is not None else "basic"
+    return RepairResult(fixed, DROPPED, fixed != text, uncertain, unresolved, used, hint)
+
+
+_GET_IT = (
+    "damaged text was repaired with the basic model; the trigram model halves its misses: "
+    "{steps} (see README, 'Command line')"
+)
+
+
+def _trigram(model: str | os.PathLike[str] | None) -> tuple[rt.Trigram | None, str]:
+    """The trigram model, or None and what to do to get it ("" when it was switched off)."""
+    if model is not None and not str(model) or model is None and os.environ.get(rt.ENV) == "":
+        return None, ""
+    steps = []
+    if rt.kenlm_missing():
+        steps.append("pip install 'papershelf[repair]' (builds kenlm; needs a C++ compiler)")
+    path = rt.find_model(model)
+    if path is None:
+        given = model if model is not None else os.environ.get(rt.ENV)
+        steps.append(
+            f"{given}: no such file" if given else "apt-get install libime-data-language-model"
+        )
+    if steps:
+        return None, _GET_IT.format(steps="; ".join(steps))
+    assert path is not None
+    try:
+        return rt.load(path), ""
+    except (OSError, RuntimeError, ValueError) as error:  # kenlm's reading errors
+        return None, _GET_IT.format(steps=f"{path} is not a KenLM model ({error})")
 
 
 def _fix_mojibake(text: str, analysis: _Analysis | None) -> RepairResult:

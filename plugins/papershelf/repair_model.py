@@ -34,7 +34,7 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -780,6 +780,7 @@ def _line_bonuses(
 class DocumentDecode:
     chosen: list[str]
     uncertain: list[tuple[int, tuple[str, ...], float]]  # position, alternatives, confidence
+    scores: dict[int, list[tuple[str, float]]] = field(default_factory=dict)  # max-marginals
 
 
 def _lines(slots: list[Slot]) -> Iterator[tuple[int, int]]:
@@ -886,4 +887,4 @@ def decode_document(slots: list[Slot], w: Weights | None = None) -> DocumentDeco
         conf, alts = confidence(chosen[k], scored, w)
         if conf < w.uncertain_below:
             uncertain.append((k, alts, conf))
-    return DocumentDecode(chosen, uncertain)
+    return DocumentDecode(chosen, uncertain, scores)

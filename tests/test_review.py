@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from papershelf.model import Note
-from papershelf.review import mark_uncertain, uncertain_html
+from papershelf.notes import NoteFile, read_note
+from papershelf.review import (
+    anchor,
+    locate_uncertain,
+    mark_uncertain,
+    stale_problems,
+    uncertain_html,
+)
 
 
 def test_a_passage_corrected_by_hand_leaves_the_review_list() -> None:
@@ -61,3 +72,133 @@ def test_a_tilde_fence_is_not_closed_by_backticks() -> None:
         "~~~",
         '<mark class="papershelf-unsure" title="or 不">与</mark>',
     ]
+
+
+# --- marks that survive editing -----------------------------------------------------------
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "bib" / "notes" / "li2025hallucination.md"  # the example's most marked note
+
+
+def _example() -> Note:
+    note, problems = read_note(
+        NoteFile("bib/notes/li2025hallucination.md", EXAMPLE.read_text("utf-8"))
+    )
+    assert note is not None and not problems
+    return note
+
+
+def _edited(note: Note, body: str) -> Note:
+    return Note(note.path, body, body_line=note.body_line, uncertain=note.uncertain)
+
+
+def _where(note: Note) -> list[tuple[str, str]]:
+    """Each placed passage with the text right around it, as the page would mark it."""
+    lines = note.body.split("\n")
+    return [
+        (lines[p.row][: p.at][-6:], lines[p.row][p.at : p.at + len(p.text)])
+        for p in locate_uncertain(note)
+    ]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param("before-on-its-line", id="text-added-before-a-passage-on-its-line"),
+        pytest.param("line-above", id="a-line-added-above-a-passage"),
+        pytest.param("both", id="both-edits"),
+    ],
+)
+def test_every_mark_survives_an_edit_around_it(edit: str) -> None:
+    note = _example()
+    placed = locate_uncertain(note)
+    assert len(placed) == len(note.uncertain) > 30
+    lines = note.body.split("\n")
+    middle = placed[len(placed) // 2]
+    if edit in ("before-on-its-line", "both"):  # "(see also §2) " before the passage
+        row = lines[middle.row]
+        lines[middle.row] = row[: middle.at - 3] + "（另见第2节）" + row[middle.at - 3 :]
+    if edit in ("line-above", "both"):  # a new paragraph above one passage only
+        lines.insert(placed[-3].row, "补充：这一段是后来加上的。\n")
+    edited = _edited(note, "\n".join(lines))
+    after = locate_uncertain(edited)
+    assert len(after) == len(placed)  # none silently dropped
+    body = edited.body.split("\n")
+    for passage in after:
+        assert body[passage.row][passage.at : passage.at + len(passage.text)] == passage.text
+    assert [p.text for p in after] == [p.text for p in placed]
+    assert stale_problems(edited, "li2025hallucination") == []
+
+
+def test_a_passage_corrected_in_place_leaves_without_a_problem() -> None:
+    note = _example()
+    first = locate_uncertain(note)[0]
+    lines = note.body.split("\n")
+    row = lines[first.row]
+    fixed = "和" if first.text != "和" else "与"
+    lines[first.row] = row[: first.at] + fixed + row[first.at + len(first.text) :]
+    edited = _edited(note, "\n".join(lines))
+    assert len(locate_uncertain(edited)) == len(note.uncertain) - 1
+    assert stale_problems(edited, "li2025hallucination") == []
+
+
+def test_a_passage_whose_text_and_context_are_gone_is_a_stale_review() -> None:
+    spans = (
+        {
+            "line": 3,
+            "column": 5,
+            "text": "与",
+            "alternatives": ["不"],
+            "before": "提升效率",
+            "after": "精度",
+        },
+        {
+            "line": 4,
+            "column": 4,
+            "text": "中",
+            "alternatives": ["不"],
+            "before": "在训练",
+            "after": "学习",
+        },
+    )
+    note = Note("bib/notes/x.md", "提升效率与精度\n在训练中学习\n", body_line=3, uncertain=spans)
+    assert stale_problems(note, "x") == []
+    rewritten = Note(note.path, "提升效率与精度\n整段改写过了。\n", body_line=3, uncertain=spans)
+    assert len(locate_uncertain(rewritten)) == 1
+    (problem,) = stale_problems(rewritten, "x")
+    assert (problem.path, problem.line, problem.key, problem.code) == (
+        "bib/notes/x.md",
+        4,
+        "x",
+        "stale-review",
+    )
+    assert "在训练[中]学习" in problem.message and "uncertain:" in problem.hint
+    # Spans recorded before the context was: a passage not at its place is taken as corrected.
+    legacy = tuple({k: v for k, v in s.items() if k not in ("before", "after")} for s in spans)
+    assert stale_problems(Note(note.path, rewritten.body, body_line=3, uncertain=legacy), "x") == []
+
+
+def test_anchor_records_the_context_within_the_line() -> None:
+    text = "第一行\n提升效率与精度并重\n末行"
+    at = text.index("与")
+    assert anchor(text, at, at + 1) == {"before": "提升效率", "after": "精度并重"}
+    assert anchor("与众不同", 0, 1) == {"before": "", "after": "众不同"}
+
+
+def test_check_reports_a_stale_review(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from papershelf.cli import main
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Site\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - papershelf\n")
+    (tmp_path / "bib" / "notes").mkdir(parents=True)
+    (tmp_path / "bib" / "papers.bib").write_text("@article{x, title={X}, year={2025}}\n")
+    span = '{"line": 5, "column": 4, "text": "中", "alternatives": ["不"], "before": "在训练", "after": "学习"}'
+    (tmp_path / "bib" / "notes" / "x.md").write_text(
+        f"---\nkey: x\nuncertain:\n  - {span}\n---\n整段改写过了。\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "bib/notes/x.md:5: entry 'x': the uncertain passage 在训练[中]学习" in out

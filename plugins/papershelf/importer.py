@@ -42,6 +42,7 @@ from .paperlist import (
     parse_paper_list,
 )
 from .repair import RepairResult, repair_text
+from .review import anchor
 from .slugs import base_slug
 from .transaction import write_all
 
@@ -172,6 +173,7 @@ def uncertain_lines(result: RepairResult) -> dict[int, list[dict[str, Any]]]:
                 "text": span.chosen,
                 "alternatives": list(span.alternatives[:4]),
                 "confidence": round(span.confidence, 2),
+                **anchor(result.text, span.start, span.end),  # to find it again after edits
             }
         )
     return by_line

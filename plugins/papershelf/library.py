@@ -17,6 +17,7 @@ from .model import Asset, Entry, Library, Note, Paper, Problem
 from .normalize import PUBLIC_FIELDS, normalize
 from .notes import NoteFile, match_notes, read_note
 from .pages import IMAGE_SUFFIXES
+from .review import stale_problems
 from .slugs import assign_slugs
 
 __all__ = ["Cache", "PapershelfError", "Settings", "decode_bytes", "load_library"]
@@ -154,6 +155,7 @@ def load_library(settings: Settings, cache: Cache | None = None) -> Library:
     problems.extend(_explain_orphans(note_problems, problems))
     known = {p.key for p in papers}
     for key, note in matched.items():
+        problems.extend(stale_problems(note, key))
         for other in note.related:
             if other not in known:
                 problems.append(

@@ -8,7 +8,8 @@ TESTS  := $(VENV)/.installed-test
 
 .PHONY: serve build test lint bench clean
 
-# Serving and building need papershelf alone; the tests add their own tools.
+# Serving and building need papershelf alone; the tests add their own tools, and the
+# trigram text repair (kenlm, built from source, with Debian's model) where it can be built.
 $(SITE): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -16,7 +17,10 @@ $(SITE): pyproject.toml
 	touch $(SITE)
 
 $(TESTS): $(SITE)
+	PYTHON=$(BIN)/python scripts/ensure-repair-model
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[repair]' || echo "papershelf: kenlm could not be built;" \
+	  "the trigram repair's tests are skipped (on CI they fail)" >&2
 	touch $(TESTS)
 
 serve: $(SITE)
@@ -27,6 +31,7 @@ build: $(SITE)
 
 test: $(TESTS)
 	scripts/ensure-chromium
+	PYTHON=$(BIN)/python scripts/ensure-repair-model
 	$(BIN)/python -m pytest
 
 lint: $(TESTS)

@@ -91,15 +91,6 @@ def _edited(note: Note, body: str) -> Note:
     return Note(note.path, body, body_line=note.body_line, uncertain=note.uncertain)
 
 
-def _where(note: Note) -> list[tuple[str, str]]:
-    """Each placed passage with the text right around it, as the page would mark it."""
-    lines = note.body.split("\n")
-    return [
-        (lines[p.row][: p.at][-6:], lines[p.row][p.at : p.at + len(p.text)])
-        for p in locate_uncertain(note)
-    ]
-
-
 @pytest.mark.parametrize(
     "edit",
     [

@@ -33,7 +33,7 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -328,12 +328,13 @@ def _word_bonus(
     for size in w.word_sizes:
         for lo in range(max(0, k - size + 1), min(k, len(known) - size) + 1):
             parts = [ch if j == k else known[j] for j in range(lo, lo + size)]
-            if not all(p is not None and rm.is_cjk(p) for p in parts):
+            chars = [p for p in parts if p is not None and rm.is_cjk(p)]
+            if len(chars) < size:
                 continue
-            glue = [tg.score(tg.null, p)[0] > w.word_glue * LN10 for p in parts]  # type: ignore[arg-type]
+            glue = [tg.score(tg.null, p)[0] > w.word_glue * LN10 for p in chars]
             if all(g for j, g in enumerate(glue) if lo + j != k):
                 continue  # 的反 (from 的反思) in 的后训练 is no evidence for 反
-            gram = "".join(parts)  # type: ignore[arg-type]
+            gram = "".join(chars)
             best = max(best, math.log1p(seen.get(gram, 0)))
     return w.words * best
 
@@ -343,6 +344,7 @@ def refine(
 ) -> rm.DocumentDecode:
     """The trigram model's reading of `slots`, given the jieba model's decode of them."""
     w = w or WEIGHTS
+    tg = replace(tg, memo={})  # scores are reused within a document, not kept after it
     conf_w = rm.Weights(temperature=w.temperature)
     runs = list(_runs(slots, first, w))
     chosen = list(first.chosen)

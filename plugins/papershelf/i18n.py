@@ -112,6 +112,10 @@ EN: dict[str, Text] = {
     "facet.note.yes": "Has a note",
     "facet.note.no": "No note",
     "facet.status": "Reading status",
+    # ---- full-text search (#14): add its texts below this line
+    # ---- citing and saving (#11): add its texts below this line
+    # ---- moving around, relations, reading (#11): add its texts below this line
+    # ---- feeds, statistics, macros (#12): add its texts below this line
 }
 
 ZH: dict[str, Text] = {
@@ -190,6 +194,10 @@ ZH: dict[str, Text] = {
     "facet.note.yes": "有笔记",
     "facet.note.no": "无笔记",
     "facet.status": "阅读状态",
+    # ---- full-text search (#14): add its texts below this line
+    # ---- citing and saving (#11): add its texts below this line
+    # ---- moving around, relations, reading (#11): add its texts below this line
+    # ---- feeds, statistics, macros (#12): add its texts below this line
 }
 
 # Traditional Chinese: the Simplified table, with the words written differently.
@@ -260,6 +268,10 @@ ZH_HANT: dict[str, Text] = {
     "facet.note.yes": "有筆記",
     "facet.note.no": "無筆記",
     "facet.status": "閱讀狀態",
+    # ---- full-text search (#14): add its texts below this line
+    # ---- citing and saving (#11): add its texts below this line
+    # ---- moving around, relations, reading (#11): add its texts below this line
+    # ---- feeds, statistics, macros (#12): add its texts below this line
 }
 
 TABLES: Mapping[str, Mapping[str, Text]] = MappingProxyType(

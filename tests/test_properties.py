@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
 from papershelf.bib import RawEntry, read_bib
+from papershelf.duplicates import name_duplicates
 from papershelf.index import Q_GUARD, catalogue_json, index_files, index_html
 from papershelf.library import Settings, load_library
 from papershelf.model import Entry, Library
@@ -199,6 +200,57 @@ def test_any_bytes_give_pages_or_problems(data: bytes) -> None:
     library = load_text(data)
     assert_safe_slugs(library)
     read_bib(data.decode("latin-1"), "x.bib")
+
+
+# ---------------------------------------------------------------- values read as written
+# Value text as BibTeX files hold it: balanced braces, and a backslash escaping whatever
+# follows it, also right before the closing brace or quote (`{C:\\}`).
+PLAIN = st.sampled_from(list("abc XYZ019,=#%'.:;$~^-_/()\n\té论"))
+ESCAPES = st.sampled_from(["\\\\", "\\{", "\\}", '\\"', "\\%", "\\'", "\\&", "\\\n", "\\ "])
+BRACED = st.recursive(
+    st.lists(st.one_of(PLAIN, ESCAPES, st.just('"')), max_size=8).map("".join),
+    lambda inner: st.lists(
+        st.one_of(PLAIN, ESCAPES, st.just('"'), inner.map(lambda t: "{" + t + "}")), max_size=5
+    ).map("".join),
+    max_leaves=20,
+)
+QUOTED = st.lists(st.one_of(PLAIN, ESCAPES, BRACED.map(lambda t: "{" + t + "}")), max_size=8).map(
+    "".join
+)
+
+
+@FAST
+@given(st.lists(st.tuples(st.booleans(), BRACED, QUOTED), min_size=1, max_size=4))
+def test_every_balanced_entry_with_its_own_key_is_read_as_written(
+    entries: list[tuple[bool, str, str]],
+) -> None:
+    parts = []
+    for i, (paren, braced, quoted) in enumerate(entries):
+        body = f'k{i},\n  title = {{{braced}}},\n  note = "{quoted}"\n'
+        parts.append(
+            f"@misc({body})\n" if paren and ")" not in braced + quoted else f"@misc{{{body}}}\n"
+        )
+    out = read_bib("".join(parts), "x.bib")
+    assert out.problems == []
+    assert [(e.key, e.fields) for e in out.entries] == [
+        (f"k{i}", {"title": braced, "note": quoted})
+        for i, (_, braced, quoted) in enumerate(entries)
+    ]
+
+
+@settings(max_examples=2 * EXAMPLES, deadline=None)
+@given(st.lists(st.sampled_from(["k", "K", "k-2", "k-3", "K-2", "k-2-2", "a"]), max_size=12))
+def test_duplicate_keys_get_names_no_other_entry_has(keys: list[str]) -> None:
+    raws = [RawEntry(key, "misc", {"n": str(i)}, "x.bib", i + 1) for i, key in enumerate(keys)]
+    problems: list = []
+    kept = name_duplicates(raws, problems)
+    assert len({e.key for e in kept}) == len(kept) == len(keys)  # no two alike, none lost
+    renamed = [e for e, r in zip(kept, raws, strict=True) if e.key != r.key]
+    folded = [e.key.lower() for e in kept]
+    assert all(folded.count(e.key.lower()) == 1 for e in renamed)  # not even in another case
+    assert all(e.key.lower() not in {key.lower() for key in keys} for e in renamed)
+    assert len(renamed) == len(problems) == len(keys) - len(set(keys))
+    assert name_duplicates(raws, []) == kept  # the same names every time
 
 
 # ---------------------------------------------------------------- nothing injected

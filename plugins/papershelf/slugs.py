@@ -26,7 +26,12 @@ def key_hash(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:6]
 
 
+_PLAIN = re.compile(r"[a-z0-9]++(?:-[a-z0-9]++)*+")
+
+
 def base_slug(key: str) -> str:
+    if len(key) <= MAX_LENGTH - 7 and _PLAIN.fullmatch(key) and key not in _RESERVED:
+        return key  # already a slug (most keys): nothing to fold
     folded = "".join(
         ch for ch in unicodedata.normalize("NFKD", key) if not unicodedata.combining(ch)
     )

@@ -25,7 +25,9 @@ from .review import locate_uncertain, mark_uncertain, uncertain_html
 from .safety import attribute_text, plain_title
 from .templating import render
 
-_MATH = re.compile(r"(\$\$.+?\$\$|\$(?:\\.|[^$\\])+\$)", re.DOTALL)
+# A `$` after a backslash does not open math: without the lookbehind, a title of `\$\$\$...`
+# (from `\textbackslash{}\$`) was scanned to its end from every `$`, 0.7 s for 16 KB.
+_MATH = re.compile(r"((?<!\\)\$\$.+?\$\$|(?<!\\)\$(?:\\.|[^$\\])+\$)", re.DOTALL)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!-])")
 
 

@@ -193,3 +193,54 @@ def test_check_reports_a_stale_review(
     assert main(["check"]) == 1
     out = capsys.readouterr().out
     assert "bib/notes/x.md:5: entry 'x': the uncertain passage 在训练[中]学习" in out
+
+
+def test_odd_span_values_and_overlapping_spans_are_no_crash() -> None:
+    body = "提升效率与精度\n"
+    spans = (
+        {"line": 1, "column": 5, "text": "与", "alternatives": 7},  # not a list: one alternative
+        {"line": 1, "column": 4, "text": "率与", "alternatives": None},  # overlaps the next
+        {"line": 1, "column": 5, "text": "与精", "confidence": "high"},
+    )
+    marked = mark_uncertain(Note("bib/notes/x.md", body, body_line=1, uncertain=spans))
+    assert marked == (
+        '提升效<mark class="papershelf-unsure" title="unsure">率与</mark>精度\n'
+    )  # the first of two overlapping passages is marked, the markup stays whole
+    assert "or 7" in uncertain_html(Note("bib/notes/x.md", body, uncertain=spans[:1]))
+
+
+def test_the_shift_is_chosen_by_the_first_spans_and_applied_to_all() -> None:
+    # 1,000 spans, all moved down two lines by an edit above them: found with 100 voters.
+    body = "\n\n" + "提升效率与精度\n" * 1000
+    spans = tuple(
+        {"line": row, "column": 5, "text": "与", "alternatives": ["中"]} for row in range(1, 1001)
+    )
+    html = uncertain_html(Note("bib/notes/x.md", body, body_line=1, uncertain=spans))
+    assert "1000 passages may be wrong" in html
+
+
+def test_a_long_stale_review_list_is_searched_within_a_bound(monkeypatch) -> None:
+    # Each passage that moved was weighed at every place its character stands, and each one
+    # not found searched the whole note for its context: 2,000 passages on a body holding 与
+    # 40,000 times were 80 million weighings. The search now has a budget of about 40 reads
+    # of the body; what it cannot place is still reported, as stale.
+    from papershelf import review as module
+    from papershelf.review import review
+
+    calls = 0
+    weigh = module._context
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return weigh(*args)
+
+    monkeypatch.setattr(module, "_context", counted)
+    body = "提升效率与精度与训练\n" * 20_000
+    spans = tuple(
+        {"line": 1 + i, "column": 3, "text": "与", "before": "一二", "after": "三四"}
+        for i in range(2000)
+    )
+    result = review(Note("bib/notes/x.md", body, body_line=1, uncertain=spans))
+    assert result.placed == [] and len(result.lost) == 2000
+    assert calls < 500_000

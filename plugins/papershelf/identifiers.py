@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 
 # New-style ids (2503.04625) and old-style ones with their archive (hep-th/9901001,
-# math.GT/0309136); group 1 is the id, group 2 the version suffix (v2), if any.
-ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(v\d+)?"
+# math.GT/0309136); group 1 is the id, group 2 the version suffix (v2), if any. Archive names
+# are at most 8 letters (`cond-mat`): bounded, a run such as `arxivq-arxivq-...` is not read to
+# its end from every `arxiv` in it.
+ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]{0,15}(?:\.[A-Z]{2})?/\d{7})(v\d+)?"
 ARXIV_IN_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/" + ARXIV_ID, re.IGNORECASE)
 
 CODE_HOSTS = re.compile(

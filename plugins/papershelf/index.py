@@ -348,7 +348,7 @@ _MAY_HOLD_MARKS = re.compile(
     "[^\x00-\x7f\u2000-\u206f\u3000-\u3029\u3030-\u303f\u4e00-\u9fff\uff00-\uffef]"
 )
 _FOLD_CHARS = re.compile("[" + "".join(_FOLD_LETTERS) + "]")
-_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")  # not a letter or digit (\p{L}, \p{N})
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # \p{L} or \p{N}, as str.isalnum()
 
 
 def fold(text: str) -> str:
@@ -368,7 +368,16 @@ def fold(text: str) -> str:
 
 def search_token(word: str) -> str:
     """A folded word without leading/trailing punctuation (unless it is all punctuation)."""
-    return _EDGE_PUNCTUATION.sub("", word) or word
+    if word.isalnum():
+        return word
+    # The first letter from each end, found by searching forward twice: a pattern anchored at
+    # the end (`[\W_]+$`) is retried from every character of a long run of punctuation.
+    first = _LETTER_OR_DIGIT.search(word)
+    if first is None:
+        return word
+    last = _LETTER_OR_DIGIT.search(word[::-1])
+    assert last is not None
+    return word[first.start() : len(word) - last.start()]
 
 
 def tokens(text: str) -> list[str]:

@@ -3,9 +3,12 @@ a note now, highlighted in place and listed for the person editing it."""
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .i18n import ENGLISH, Strings
 from .markdown import fence_mask
@@ -13,6 +16,15 @@ from .model import Note, Problem
 from .templating import render
 
 CONTEXT = 8  # characters shown on each side of an uncertain passage
+MAX_SHIFT = 200  # lines the text may have moved since the import
+VOTERS = 100  # spans that choose the shift: a long list must not cost its length x 400
+# How much searching one review may do, in characters read: about 40 searches of a
+# note's whole body, however many of its passages moved. A passage left when it is spent is
+# looked for at its recorded place only (a list of 20,000 passages on a megabyte of text would
+# otherwise read 20 GB).
+SEARCH_BODIES = 40
+SEARCH_FLOOR = 1_000_000
+CANDIDATE = 64  # what weighing one place the text stands at costs, in characters read
 
 
 @dataclass(frozen=True)
@@ -65,9 +77,7 @@ def _spans(note: Note) -> list[_Span]:
     for span in note.uncertain:
         line, column, text = span.get("line"), span.get("column"), str(span.get("text", ""))
         if isinstance(line, int) and isinstance(column, int) and text and column > 0:
-            alternatives = tuple(str(a) for a in span.get("alternatives", []) or [])
-            sure = span.get("confidence")
-            sure = float(sure) if isinstance(sure, int | float) else 1.0
+            alternatives, sure = _alternatives(span), _confidence(span)
             before, after = span.get("before"), span.get("after")
             if not (isinstance(before, str) and isinstance(after, str)):
                 before = after = None
@@ -76,16 +86,29 @@ def _spans(note: Note) -> list[_Span]:
     return spans
 
 
+def _alternatives(span: Mapping[str, Any]) -> tuple[str, ...]:
+    value = span.get("alternatives") or ()
+    return tuple(str(a) for a in value) if isinstance(value, list | tuple) else (str(value),)
+
+
+def _confidence(span: Mapping[str, Any]) -> float:
+    sure = span.get("confidence")
+    return float(sure) if isinstance(sure, int | float) else 1.0
+
+
 def _best_shift(lines: list[str], spans: list[_Span]) -> int:
     """Lines added or removed above the text (a `status:` added to the front matter, a
-    paragraph inserted) move every span by the same amount: the shift that puts the most
-    spans back on their text."""
+    paragraph inserted) move every span by the same amount: the shift that puts the most of
+    the first VOTERS spans back on their text. Shifts are tried nearest first (0, -1, 1, ...);
+    the first that puts every voter back wins."""
+    voters = spans[:VOTERS]
     best, best_fit = 0, -1
-    for shift in sorted(range(-len(lines), len(lines) + 1), key=abs) if spans else []:
-        fit = sum(_fits(lines, s.row + shift, s.at, s.text) for s in spans)
-        if fit > best_fit:
-            best, best_fit = shift, fit
-        if best_fit == len(spans) or abs(shift) > 200:
+    for distance in range(min(MAX_SHIFT, len(lines)) + 1 if spans else 0):
+        for shift in (-distance, distance) if distance else (0,):
+            fit = sum(_fits(lines, s.row + shift, s.at, s.text) for s in voters)
+            if fit > best_fit:
+                best, best_fit = shift, fit
+        if best_fit == len(voters):
             break
     return best
 
@@ -106,26 +129,48 @@ def _agree(a: str, b: str) -> int:
 
 def _context(line: str, at: int, span: _Span) -> int:
     """How many of the recorded context characters agree with line around line[at:]."""
-    left = _agree(line[:at][::-1], (span.before or "")[::-1])
-    return left + _agree(line[at + len(span.text) :], span.after or "")
+    before, after = span.before or "", span.after or ""
+    # Only as much of the line as the context is long is read (the rest of a long line is
+    # not sliced for each candidate).
+    left = _agree(line[max(0, at - len(before)) : at][::-1], before[::-1])
+    end = at + len(span.text)
+    return left + _agree(line[end : end + len(after)], after)
+
+
+class _Search:
+    """What one review may still read while looking for passages that moved."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.body = sum(len(line) + 1 for line in lines)  # one search of every line
+        self.left = SEARCH_BODIES * self.body + SEARCH_FLOOR
+
+    def spend(self, characters: int) -> bool:
+        """Whether a search of this many characters is still allowed (and count it)."""
+        self.left -= characters
+        return self.left >= 0
 
 
 def _place(
-    lines: list[str], span: _Span, row: int, taken: set[tuple[int, int]]
+    lines: list[str], span: _Span, row: int, taken: set[tuple[int, int]], search: _Search
 ) -> tuple[int, int] | None:
     """Where the passage stands now: its recorded place (after the shift) if it is there,
     unless its context fits much better elsewhere (text added before it on its line, or a
     line added above it alone)."""
+    here = _fits(lines, row, span.at, span.text)
     if span.before is None:  # nothing to search with
-        return (row, span.at) if _fits(lines, row, span.at, span.text) else None
+        return (row, span.at) if here else None
     recorded = len(span.before) + len(span.after or "")
-    if _fits(lines, row, span.at, span.text) and _context(lines[row], span.at, span) == recorded:
+    if here and _context(lines[row], span.at, span) == recorded:
         return row, span.at  # untouched: no need to look further
+    if not search.spend(search.body):
+        return (row, span.at) if here else None
     need = min(4, recorded)
     best, best_score = None, -1.0
     for r, line in enumerate(lines):
         at = line.find(span.text)
         while at >= 0:
+            if not search.spend(CANDIDATE):
+                return (row, span.at) if here else None
             if (r, at) not in taken:
                 score = _context(line, at, span) + (need if (r, at) == (row, span.at) else 0.0)
                 score -= abs(r - row) / 1000  # ties: the nearest
@@ -135,11 +180,13 @@ def _place(
     return best if best is not None and best_score >= need - 0.5 else None
 
 
-def _corrected(lines: list[str], span: _Span) -> bool:
+def _corrected(lines: list[str], span: _Span, search: _Search) -> bool:
     """Whether the recorded context still stands with other text between (up to a few
     characters): the passage was corrected by hand."""
     before, after = span.before or "", span.after or ""
     gap = len(span.text) + 4
+    if not search.spend(search.body):
+        return False  # not looked for: reported, so that someone does
     for line in lines:
         at = line.find(before)
         while at >= 0:
@@ -167,8 +214,9 @@ def review(note: Note) -> Review:
     placed: list[Passage] = []
     lost: list[_Span] = []
     taken: set[tuple[int, int]] = set()
+    search = _Search(lines)
     for span in spans:
-        where = _place(lines, span, span.row + shift, taken)
+        where = _place(lines, span, span.row + shift, taken, search)
         if where is not None:
             taken.add(where)
             row, at = where
@@ -177,7 +225,7 @@ def review(note: Note) -> Review:
                     row, at, span.text, row + note.body_line, span.alternatives, span.confidence
                 )
             )
-        elif span.before is not None and not _corrected(lines, span):
+        elif span.before is not None and not _corrected(lines, span, search):
             lost.append(span)
     return Review(placed, lost)
 
@@ -203,7 +251,9 @@ def stale_problems(note: Note, key: str) -> list[Problem]:
     ]
 
 
-_NO_MARKUP = re.compile(r"`[^`]*`|\]\([^)]*\)|<[^>]*>|https?://\S+")  # code, link targets, tags
+# Code, link targets, tags. A target or tag stops at the next `]` or `<`, so a line of `](`
+# or `<` without an end is read once, not once for each of them.
+_NO_MARKUP = re.compile(r"`[^`]*+`|\]\([^)\]]*+\)|<[^<>]*+>|https?://\S+")
 
 
 def mark_uncertain(
@@ -224,23 +274,31 @@ def mark_uncertain(
         here = by_row.get(index)
         if fenced or not here or row.lstrip().startswith("#"):
             continue
-        protected = [m.span() for m in _NO_MARKUP.finditer(row)]
-        for passage in sorted(here, key=lambda p: -p.at):
-            at, text = passage.at, passage.text
-            if any(a <= at < b for a, b in protected):
-                continue
-            alternatives = passage.alternatives
-            hint = html.escape(
-                strings("review.or", alternatives=", ".join(alternatives))
-                if alternatives
-                else strings("review.unsure")
-            )
-            row = (
-                f'{row[:at]}<mark class="papershelf-unsure" title="{hint}">'
-                f"{html.escape(text)}</mark>{row[at + len(text) :]}"
-            )
-        lines[index] = row
+        lines[index] = _marked(row, here, strings)
     return "\n".join(lines)
+
+
+def _marked(row: str, passages: list[Passage], strings: Strings) -> str:
+    """`row` with each passage outside code, links and tags in a `<mark>`, built in one pass
+    (a passage that overlaps the one before it is left out, so the markup stays whole)."""
+    protected = [m.span() for m in _NO_MARKUP.finditer(row)]
+    starts = [a for a, _ in protected]
+    pieces, done = [], 0
+    for passage in sorted(passages, key=lambda p: p.at):
+        at, text = passage.at, passage.text
+        inside = bisect.bisect_right(starts, at) - 1
+        if at < done or (inside >= 0 and at < protected[inside][1]):
+            continue
+        alternatives = passage.alternatives
+        hint = html.escape(
+            strings("review.or", alternatives=", ".join(alternatives))
+            if alternatives
+            else strings("review.unsure")
+        )
+        pieces += [row[done:at], f'<mark class="papershelf-unsure" title="{hint}">']
+        pieces += [html.escape(text), "</mark>"]
+        done = at + len(text)
+    return "".join(pieces) + row[done:]
 
 
 def uncertain_html(

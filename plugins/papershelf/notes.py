@@ -13,8 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
+from . import frontmatter
 from .latex import printable
 from .model import Note, Paper, Problem
 from .normalize import damaged_text
@@ -30,7 +29,6 @@ STATUS_LABELS = {
 _FRONT_MATTER = re.compile(
     r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL
 )
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The front-matter fields papershelf reads itself; any other must be a declared facet.
 KNOWN_FIELDS = frozenset(
     {"key", "arxiv", "tags", "status", "rating", "summary", "related", "uncertain", "imported"}
@@ -48,29 +46,16 @@ def read_note(note_file: NoteFile, facets: Iterable[str] = ()) -> tuple[Note | N
     text = note_file.text.lstrip("\ufeff").replace("\r\n", "\n")
     problems: list[Problem] = []
     meta: dict[str, Any] = {}
-    body, body_line, front = text, 1, ""
+    body, body_line, front = text, 1, frontmatter.FrontMatter()
     match = _FRONT_MATTER.match(text)
     if match:
         body = text[match.end() :]
         body_line = text.count("\n", 0, match.end()) + 1
-        front = match.group(1) or ""
-        try:
-            loaded = _load_yaml(front)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = 2 + mark.line if mark else 1
-            problem = getattr(error, "problem", None) or "invalid YAML"
-            problems.append(
-                Problem(
-                    note_file.path,
-                    line,
-                    None,
-                    f"front matter is not valid YAML: {problem}",
-                    "fix the YAML between the --- lines",
-                    "bad-front-matter",
-                )
-            )
-            loaded = {}
+        front = frontmatter.load(match.group(1) or "")
+        loaded = front.data
+        if front.error:
+            line, message, hint = front.error
+            problems.append(Problem(note_file.path, line, None, message, hint, "bad-front-matter"))
         if isinstance(loaded, dict):
             meta = loaded
         elif loaded is not None:
@@ -101,11 +86,6 @@ def read_note(note_file: NoteFile, facets: Iterable[str] = ()) -> tuple[Note | N
     return _build(note_file.path, body, body_line, front, meta, tuple(facets), problems), problems
 
 
-def _load_yaml(front: str) -> Any:
-    """The one place front matter YAML is loaded, for `read_note` and the importer alike."""
-    return yaml.load(front, Loader=_Loader)
-
-
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """(fields, body) of a note's text, read as `read_note` reads them, without checking
     them; no fields when there is no front matter or it is not a YAML mapping."""
@@ -113,10 +93,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
-    try:
-        loaded = _load_yaml(match.group(1) or "")
-    except yaml.YAMLError:
-        loaded = None
+    loaded = frontmatter.load(match.group(1) or "").data  # None when unreadable or refused
     return (loaded if isinstance(loaded, dict) else {}), text[match.end() :]
 
 
@@ -137,8 +114,8 @@ def _build(
     path: str,
     body: str,
     body_line: int,
-    front: str,
-    meta: dict[str, Any],
+    front: frontmatter.FrontMatter,
+    meta: dict[Any, Any],
     facets: tuple[str, ...],
     problems: list[Problem],
 ) -> Note:
@@ -146,9 +123,9 @@ def _build(
         problems.append(
             Problem(
                 path,
-                _meta_line(front, name),
+                front.lines.get(name, 2),
                 None,
-                f"front matter field '{name}' must be {expected}, got {meta[name]!r}",
+                f"front matter field '{name}' must be {expected}, got {frontmatter.shown(meta[name])}",
                 f"change '{name}' to {expected}",
                 "bad-front-matter",
             )
@@ -190,13 +167,13 @@ def _build(
     if not (isinstance(uncertain, list) and all(isinstance(u, dict) for u in uncertain)):
         bad("uncertain", "a list of mappings (written by `papershelf import`)")
         uncertain = []
-    for name in sorted(set(meta) - KNOWN_FIELDS - set(facets)):
+    for name in sorted(set(map(str, meta)) - KNOWN_FIELDS - set(facets)):  # `1:`, `true:` too
         problems.append(
             Problem(
                 path,
-                _meta_line(front, name),
+                front.lines.get(name, 2),
                 None,
-                f"unknown front matter field '{name}'",
+                f"unknown front matter field '{name[:60]}'",
                 "remove it, or declare it under the plugin's `facets` option",
                 "unknown-field",
             )
@@ -215,12 +192,6 @@ def _build(
         uncertain=tuple(MappingProxyType(u) for u in uncertain),
         extra=MappingProxyType({name: list_field(name) for name in facets if name in meta}),
     )
-
-
-def _meta_line(front: str, name: str) -> int:
-    """1-based file line of `name:` in the front matter (line 1 is the opening `---`)."""
-    m = re.search(rf"^{re.escape(name)}\s*:", front, re.MULTILINE)
-    return 2 + front.count("\n", 0, m.start()) if m else 2
 
 
 def match_notes(

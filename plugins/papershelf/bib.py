@@ -12,13 +12,21 @@ positions, and keys are looked up in dicts (`bench/fuzz_bib.py` prints the figur
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from bibtexparser import model as bp
 
 from .bibsplit import LineCounter, Split, parse, split
-from .bibvalues import MONTH_MACROS, Macros, closing_brace, evaluate, read_value
+from .bibvalues import (
+    EXPANSION_FACTOR,
+    MONTH_MACROS,
+    Macros,
+    closing_brace,
+    evaluate,
+    read_value,
+)
 from .gcpause import collector_paused
 from .model import Problem
 
@@ -81,27 +89,20 @@ class _Reader:
         self.out.problems.append(Problem(self.path, line, key, message, hint, code))
 
     def read(self, block: bp.Block, previous: bp.Block | None) -> None:
-        # By exact type first: bibtexparser's blocks are ABCs, and a chain of isinstance()
-        # checks cost more than the rest of reading a failed block.
-        kind = type(block)
-        if kind is bp.Entry:
-            self.entry(block)  # type: ignore[arg-type]
-        elif kind is bp.ParsingFailedBlock:
-            self.out.problems.append(_failed(self.text(block.raw), block, self.path))  # type: ignore[arg-type]
-        elif isinstance(block, bp.ImplicitComment):
-            self.stray_text(block, previous)
-        elif isinstance(block, bp.String):
-            value, missing = evaluate(self.text(block.value), self.macros)
-            self.macros_used(_line(block), None, missing)
-            self.macros.define(self.text(block.key), value)
-        elif isinstance(block, bp.Entry):
-            self.entry(block)
-        elif isinstance(block, bp.DuplicateFieldKeyBlock):
-            self.duplicate_fields(block)
-        elif isinstance(block, bp.DuplicateBlockKeyBlock):
-            self.duplicate_block(block)
-        elif isinstance(block, bp.ParsingFailedBlock):
-            self.out.problems.append(_failed(self.text(block.raw), block, self.path))
+        # The exact type is looked up first: bibtexparser's blocks are ABCs, and a chain of
+        # isinstance() checks cost more than the rest of reading a failed block.
+        for kind in type(block).__mro__:
+            if kind in _READERS:
+                _READERS[kind](self, block, previous)
+                return
+
+    def string(self, block: bp.String) -> None:
+        value, missing = evaluate(self.text(block.value), self.macros)
+        self.macros_used(_line(block), None, missing)
+        self.macros.define(self.text(block.key), value)
+
+    def failed(self, block: bp.ParsingFailedBlock) -> None:
+        self.out.problems.append(_failed(self.text(block.raw), block, self.path))
 
     def stray_text(self, block: bp.ImplicitComment, previous: bp.Block | None) -> None:
         """Text between entries is a comment, unless it holds what BibTeX would misread.
@@ -276,8 +277,8 @@ class _Reader:
             self.problem(
                 line,
                 key,
-                f"@string macros expand to more text than the file holds; '"
-                f"{self.macros.refused[:60]}'{where} and every later macro use are shown "
+                f"@string macros expand to more than {EXPANSION_FACTOR} times the file's size; "
+                f"'{self.macros.refused[:60]}'{where} and every later macro use are shown "
                 "as written",
                 "a macro defined from itself (`@string{b = a # a}`) doubles with each "
                 "definition; write the value out instead",
@@ -285,6 +286,14 @@ class _Reader:
             )
 
 
+_READERS: dict[type, Callable[[_Reader, Any, bp.Block | None], None]] = {
+    bp.Entry: lambda reader, block, _: reader.entry(block),
+    bp.ParsingFailedBlock: lambda reader, block, _: reader.failed(block),
+    bp.ImplicitComment: lambda reader, block, previous: reader.stray_text(block, previous),
+    bp.String: lambda reader, block, _: reader.string(block),
+    bp.DuplicateFieldKeyBlock: lambda reader, block, _: reader.duplicate_fields(block),
+    bp.DuplicateBlockKeyBlock: lambda reader, block, _: reader.duplicate_block(block),
+}
 _FIELD_NAME = re.compile(r"^[a-z_][\w\-:.+]*+$")
 _NEXT_FIELD = re.compile(r"([A-Za-z_][\w\-:.+]*+)\s*+=")
 _NOT_SPACE = re.compile(r"\S")
@@ -301,13 +310,15 @@ def _failed(raw: str, block: bp.ParsingFailedBlock, path: str) -> Problem:
     unclosed = _unclosed(raw, _line(block)) if key_match else None
     if unclosed is not None:
         field, line = unclosed
+        # `{C:\}` reads as an escaped brace: say so, or the `}` seems to be there.
+        escaped = "; `\\}` is an escaped brace, `\\\\}` a backslash" if "\\}" in raw else ""
         if field:
             return Problem(
                 path,
                 line,
                 key,
                 f"malformed entry skipped: the value of field '{field[:40]}' is never closed",
-                "add the missing `}` at the end of its value",
+                f"add the missing `}}` at the end of its value{escaped}",
                 "malformed-entry",
             )
         return Problem(
@@ -315,7 +326,7 @@ def _failed(raw: str, block: bp.ParsingFailedBlock, path: str) -> Problem:
             _line(block),
             key,
             "malformed entry skipped: the entry is never closed",
-            "add the missing `}` after its last field",
+            f"add the missing `}}` after its last field{escaped}",
             "malformed-entry",
         )
     first_line = raw.strip().splitlines()[0][:60] if raw.strip() else ""

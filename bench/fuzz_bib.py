@@ -1,24 +1,43 @@
-"""Fuzz the bib reader and `load_library` with mutated real entries; no input may crash them.
+"""Fuzz the bib reader and `load_library`: adversarial shapes must cost time linear in their
+size, and no mutated input may crash them.
 
     python bench/fuzz_bib.py [COUNT] [--seed N] [--no-render] [--keep DIR]
+                             [--shapes all|none|NAME,...] [--size BYTES] [--timeout S]
 
-Each input is one to four entries, each either taken from bib/papers.bib or remixed from
-its fields and odd ones, joined and then damaged up to six times: random byte flips, deleted spans, inserted BibTeX punctuation (`{}@%,"=#\\`),
-truncation, duplicated spans, deleted lines, odd bytes (BOM, NUL, broken UTF-8), and fields people
-get wrong (month, date, crossref, doi, ...) given odd values. The bytes are written as a site's .bib file and read the way a
-build reads them: `read_bib` on the decoded text, then `load_library`, then (unless
---no-render) the paper pages, the index list and the catalogue of whatever survived.
+First, each adversarial shape of `bench/adversarial.py` (about --size bytes, 1 MB by default;
+`--shapes none` skips them) is built as a site and read the way a build reads it, each in its
+own process (so one that runs away is stopped after --timeout seconds): `load_library`, then
+(unless --no-render) every paper page, the index list, its data files and the catalogue. Per
+shape it prints the size, the CPU seconds of `load_library` (parse + normalise + notes) and
+per MB, the wall-clock seconds, the CPU seconds of rendering, the problems and papers, and
+whether the budget holds: a megabyte read in 2 CPU seconds. CPU time, not wall time, is what
+the budget is checked on: other work on a shared machine stretches the wall clock.
+
+Then COUNT random inputs: one to four entries, each either taken from bib/papers.bib or
+remixed from its fields and odd ones, joined and then damaged up to six times: random byte
+flips, deleted spans, inserted BibTeX punctuation (`{}@%,"=#\\`), truncation, duplicated
+spans, deleted lines, odd bytes (BOM, NUL, broken UTF-8), and fields people get wrong (month,
+date, crossref, doi, ...) given odd values. The bytes are written as a site's .bib file and
+read the way a build reads them: `read_bib` on the decoded text, then `load_library`, then
+(unless --no-render) the paper pages, the index list and the catalogue of whatever survived.
 
 Prints how many inputs were tried, how many problems were reported, how many inputs crashed
-and the run time; exits 1 if any crashed, after saving each crashing input (to --keep, by
-default a temporary folder) so it can become a case in tests/corpus/.
+and the run time; exits 1 if any input crashed or a shape failed or ran over its time, after
+saving each crashing input (to --keep, by default a temporary folder) so it can become a case
+in tests/corpus/.
+
+    python bench/fuzz_bib.py --one NAME [--size BYTES] [--no-render]
+
+runs one shape in this process and prints its figures as JSON (what tests/test_linear.py uses).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,10 +45,13 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
-from papershelf.bib import read_bib
-from papershelf.index import catalogue_json, index_html
-from papershelf.library import Cache, Settings, decode_bytes, load_library
-from papershelf.pages import paper_markdown
+sys.path.insert(0, str(Path(__file__).parent))
+import adversarial  # noqa: E402
+
+from papershelf.bib import read_bib  # noqa: E402
+from papershelf.index import catalogue_json, index_html  # noqa: E402
+from papershelf.library import Cache, Settings, decode_bytes, load_library  # noqa: E402
+from papershelf.pages import paper_markdown  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "bib" / "papers.bib"
@@ -176,13 +198,67 @@ def run_one(data: bytes, site: Path, render: bool) -> int:
     return len(library.problems)
 
 
+def run_shapes(names: list[str], size: int, render: bool, timeout: float) -> int:
+    """Each shape in a process of its own; prints a table; returns how many failed."""
+    print(
+        f"{'shape':28} {'MB':>5} {'load s':>7} {'s/MB':>6} {'wall s':>7} {'render s':>8} "
+        f"{'problems':>8} {'papers':>6}  budget"
+    )
+    failed = 0
+    for name in names:
+        command = [sys.executable, __file__, "--one", name, "--size", str(size)]
+        try:
+            done = subprocess.run(
+                command + ([] if render else ["--no-render"]),
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            failed += 1
+            print(f"{name:28} over {timeout:.0f} s: stopped")
+            continue
+        if done.returncode:
+            failed += 1
+            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            print(f"{name:28} failed: {last[:100]}")
+            continue
+        f = json.loads(done.stdout.strip().splitlines()[-1])
+        mb = f["bytes"] / adversarial.MB
+        per_mb = f["load_cpu"] / max(mb, 1e-9)
+        rendered = "-" if f["render_cpu"] is None else f"{f['render_cpu']:.2f}"
+        verdict = "ok" if f["load_cpu"] <= adversarial.BUDGET * max(mb, 1) else "OVER"
+        print(
+            f"{name:28} {mb:5.2f} {f['load_cpu']:7.2f} {per_mb:6.2f} {f['load_wall']:7.2f} "
+            f"{rendered:>8} {f['problems']:8} {f['papers']:6}  {verdict}"
+        )
+    return failed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", nargs="?", type=int, default=20000, help="inputs to try")
     parser.add_argument("--seed", type=int, default=5, help="random seed (same seed, same inputs)")
     parser.add_argument("--no-render", action="store_true", help="skip rendering the pages")
     parser.add_argument("--keep", type=Path, help="folder for crashing inputs")
+    parser.add_argument("--shapes", default="all", help="all, none, or names joined by commas")
+    parser.add_argument("--size", type=int, default=adversarial.MB, help="bytes per shape")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds allowed per shape")
+    parser.add_argument("--one", help="run one shape here and print its figures as JSON")
     args = parser.parse_args(argv)
+
+    if args.one:
+        print(adversarial.as_json(adversarial.run(args.one, args.size, not args.no_render)))
+        return 0
+    names = {"all": list(adversarial.SHAPES), "none": []}.get(args.shapes)
+    shapes_failed = run_shapes(
+        args.shapes.split(",") if names is None else names,
+        args.size,
+        not args.no_render,
+        args.timeout,
+    )
+    if args.shapes != "none":
+        print()
 
     rng = random.Random(args.seed)
     entries = seed_entries(SEED_FILE)
@@ -217,8 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"problems reported: {problems} (in {with_problems} inputs)")
     print(f"crashed: {crashed}" + "".join(f"\n  {n} x {sig}" for sig, n in crashes.items()))
-    print(f"time: {elapsed:.1f} s ({args.count / elapsed:.0f} inputs/s)")
-    return 1 if crashed else 0
+    print(f"time: {elapsed:.1f} s ({args.count / max(elapsed, 1e-9):.0f} inputs/s)")
+    return 1 if crashed or shapes_failed else 0
 
 
 if __name__ == "__main__":

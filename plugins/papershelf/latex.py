@@ -305,35 +305,3 @@ def strip_braces(text: str) -> str:
         return text.strip()
     text = re.sub(r"\\([_%#&$~])", r"\1", text)
     return text.replace("{", "").replace("}", "").strip()
-
-
-_ENCODE = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "%": r"\%",
-    "&": r"\&",
-    "#": r"\#",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-}
-_ENCODE_RE = re.compile(r"[\\{}%&#_~]")
-# TeX ligatures that `decode` would turn into dashes and curly quotes.
-_LIGATURES = re.compile(r"-(?=-)|``|''")
-
-
-def encode(text: str) -> str:
-    """Plain text -> a BibTeX value that `decode` turns back into the same text.
-
-    `$...$` math is passed through, so imported titles keep their formulas.
-    """
-    pieces = re.split(r"(\$[^$]+\$)", text)
-    return "".join(
-        piece
-        if i % 2
-        else _LIGATURES.sub(
-            lambda m: m.group()[0] + "{}" + m.group()[1:],
-            _ENCODE_RE.sub(lambda m: _ENCODE[m.group()], piece),
-        )
-        for i, piece in enumerate(pieces)
-    )

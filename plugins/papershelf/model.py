@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -110,6 +111,7 @@ class Paper:
     bibtex: str = ""
     source_path: str = ""
     source_line: int = 0
+    added: datetime | None = None  # when it joined the list, from a private field (Zotero's)
 
     @property
     def date_id(self) -> str:
@@ -138,6 +140,7 @@ class Note:
     summary: str = ""
     related: tuple[str, ...] = ()
     uncertain: tuple[Mapping[str, Any], ...] = ()
+    added: datetime | None = None  # `added:`, when the paper joined the list
     extra: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import lru_cache
 
 from . import latex, repair
 from .bib import MONTH_MACROS, RawEntry
+from .dates import ADDED_FIELDS, parse_moment
 from .identifiers import ARXIV_ID as _ARXIV_ID
 from .identifiers import ARXIV_IN_URL as _ARXIV_IN_URL
 from .identifiers import CODE_HOSTS as _CODE_HOSTS
@@ -135,8 +137,26 @@ def normalize(
         bibtex=public_bibtex(raw, public_fields),
         source_path=raw.path,
         source_line=raw.line,
+        added=_added(f, problem),
     )
     return paper, problems
+
+
+def _added(f: dict[str, str], problem: Report) -> datetime | None:
+    """When the entry joined the list, from the first of Zotero's, JabRef's or BibDesk's
+    fields that it has. Those fields stay private: the date is used, never the field."""
+    name = next((n for n in ADDED_FIELDS if f.get(n, "").strip()), None)
+    if name is None:
+        return None
+    moment = parse_moment(f[name])
+    if moment is None:
+        problem(
+            name,
+            f"unreadable date in field '{name}': '{f[name].strip()}'",
+            "write it as YYYY-MM-DD, optionally with a time (2025-03-10T09:30:00Z)",
+            "bad-date",
+        )
+    return moment
 
 
 # What a UTF-8 lead byte (0xC2-0xF4) looks like when decoded as Windows-1254, -1252 or

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import frontmatter
+from .dates import parse_moment
 from .latex import printable
 from .model import Note, Paper, Problem
 from .normalize import damaged_text
@@ -31,7 +32,18 @@ _FRONT_MATTER = re.compile(
 )
 # The front-matter fields papershelf reads itself; any other must be a declared facet.
 KNOWN_FIELDS = frozenset(
-    {"key", "arxiv", "tags", "status", "rating", "summary", "related", "uncertain", "imported"}
+    {
+        "key",
+        "arxiv",
+        "tags",
+        "status",
+        "rating",
+        "summary",
+        "related",
+        "uncertain",
+        "imported",
+        "added",
+    }
 )
 
 
@@ -163,6 +175,9 @@ def _build(
     ):
         bad("rating", "a whole number from 1 to 5")
         rating = None
+    added = parse_moment(meta["added"]) if meta.get("added") is not None else None
+    if meta.get("added") is not None and added is None:
+        bad("added", "a date such as 2025-03-10 (or 2025-03-10T09:30:00+08:00)")
     uncertain = meta.get("uncertain") or []
     if not (isinstance(uncertain, list) and all(isinstance(u, dict) for u in uncertain)):
         bad("uncertain", "a list of mappings (written by `papershelf import`)")
@@ -190,6 +205,7 @@ def _build(
         summary=text_field("summary"),
         related=list_field("related"),
         uncertain=tuple(MappingProxyType(u) for u in uncertain),
+        added=added,
         extra=MappingProxyType({name: list_field(name) for name in facets if name in meta}),
     )
 

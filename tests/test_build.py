@@ -341,7 +341,8 @@ def test_example_site_builds_strict_with_41_papers(tmp_path: Path) -> None:
     result = build(ROOT, tmp_path / "out", "--strict")
     assert result.returncode == 0, result.stderr
     pages = [p for p in (tmp_path / "out" / "papers").iterdir() if p.is_dir()]
-    assert len(pages) == 41
+    assert len(pages) == 41 + 1  # and the statistics page
+    assert (tmp_path / "out" / "papers" / "stats" / "index.html").is_file()
     catalogue = json.loads((tmp_path / "out" / "papers.json").read_text(encoding="utf-8"))
     assert len(catalogue) == 41
     assert all(record["authors"] and record["year"] and record["arxiv"] for record in catalogue)

@@ -17,7 +17,7 @@ try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 except ImportError:  # the `browser` fixture explains what is missing
     PlaywrightTimeout = TimeoutError  # type: ignore[misc,assignment]
-from conftest import build_site
+from conftest import build_site, commit_copy
 
 from papershelf.index import fold
 
@@ -43,6 +43,7 @@ def example(tmp_path_factory, serve) -> tuple[str, list[dict]]:
     (work / "mkdocs.yml").write_text(
         re.sub(r"(?m)^site_url: .*$", f"site_url: {base}", config), encoding="utf-8"
     )
+    commit_copy(work)  # the feed dates papers by git
     build_site(work / "mkdocs.yml", out, "--strict")
     return base, json.loads((out / "papers.json").read_text(encoding="utf-8"))
 

@@ -10,7 +10,7 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import build_site
+from conftest import build_site, commit_copy
 
 from papershelf.index import decode_gaps, fold, search_token, tokens
 
@@ -129,6 +129,7 @@ def test_facet_counts_match_a_brute_force_model_on_the_example(tmp_path, browser
 
         shutil.copytree(ROOT / folder, work / folder)
     (work / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text("utf-8"), "utf-8")
+    commit_copy(work)  # the feed dates papers by git
     out = build_site(work / "mkdocs.yml", tmp_path / "site", "--strict")
     data = json.loads((out / "papers" / "index-data.json").read_text("utf-8"))
     rng = random.Random(7)

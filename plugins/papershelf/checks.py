@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+from .feed import FeedInputs, FeedOptions, added_dates, build_date, undated_problems
+from .gitdates import GitCache, first_added
+from .library import Settings
 from .model import Library, Problem
 
 if TYPE_CHECKING:
@@ -46,3 +50,68 @@ def search_separator_problem(config: MkDocsConfig, library: Library) -> Problem 
         "in mkdocs.yml, set `separator: '[\\s\\u200b\\-]+'` under `- search:`",
         "search-separator",
     )
+
+
+def site_url_problem(site_url: str | None, config_file: Path) -> Problem | None:
+    """The feed's links must be absolute: `site_url` must be an http(s) address."""
+    parts = urlsplit(site_url or "")
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return None
+    what = (
+        f"`site_url` '{site_url}' is not an absolute http(s) address"
+        if site_url
+        else "`site_url` is not set"
+    )
+    return Problem(
+        config_file.name,
+        _line_of(config_file, "site_url"),
+        None,
+        f"{what}, and the feed needs absolute links: no feed is written",
+        "set the published address, e.g. `site_url: https://you.github.io/reading/`, "
+        "or `feed: 0` under the plugin's options for no feed",
+        "bad-site-url",
+    )
+
+
+def _line_of(config_file: Path, name: str) -> int | None:
+    try:
+        text = config_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = re.search(rf"^{re.escape(name)}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def feed_inputs(
+    library: Library,
+    settings: Settings,
+    entries: int,
+    site: Any,
+    config_file: Path,
+    git: GitCache | None = None,
+) -> tuple[FeedInputs | None, list[Problem]]:
+    """What the feed is made from, and what is wrong with it: the plugin, `papershelf check`
+    and `generate` all ask here. `site`: anything with mkdocs.yml's `site_url`, `site_name`,
+    `site_author` and `site_description` (MkDocs' config, or `generate.SiteOptions`)."""
+    if entries <= 0:
+        return None, []
+    bad_url = site_url_problem(site.site_url, config_file)
+    if bad_url is not None:
+        return None, [bad_url]
+    added = added_dates(library, {})
+    problems: list[Problem] = []
+    if len(added) < len(library.entries):  # only then is git asked
+        paths = settings.existing_bib_files()
+        dates = first_added(paths, [settings.relative(p) for p in paths], git)
+        added = added_dates(library, dates.dates)
+        problems += [dates.problem] if dates.problem else []
+    if not problems:  # a shallow clone's one message stands for every undated paper
+        problems += undated_problems(library, added)
+    options = FeedOptions(
+        site_url=str(site.site_url),
+        title=str(site.site_name or ""),
+        entries=entries,
+        author=str(site.site_author or ""),
+        description=str(site.site_description or ""),
+    )
+    return FeedInputs(options, added, build_date()), problems

@@ -33,6 +33,11 @@ def load_settings(config_file: str) -> Settings:
     return to_settings(config, config_file)
 
 
+def load_options(config_file: str) -> PapershelfConfig:
+    """The plugin's validated options themselves (`feed`, `catalogue`, `language`, ...)."""
+    return _read_options(config_file)[0]
+
+
 def option_problems(config_file: str) -> list[Problem]:
     """What MkDocs warns about the plugin's options (a build in `--strict` mode stops there)."""
     _config, warnings = _read_options(config_file)
@@ -146,7 +151,7 @@ def _site_problems(config_file: str, settings: Settings, library: Library) -> li
     from mkdocs.exceptions import ConfigurationError
     from mkdocs.structure.files import get_files
 
-    from .checks import search_separator_problem
+    from .checks import feed_inputs, search_separator_problem
     from .site import Layout, link_problems, note_images, note_links
 
     try:
@@ -161,7 +166,9 @@ def _site_problems(config_file: str, settings: Settings, library: Library) -> li
     images = note_images(library, layout)
     links = note_links(library, settings, layout, [*docs, *images])
     separator = search_separator_problem(config, library)
-    return [*link_problems(library, links), *filter(None, [separator])]
+    entries = load_options(config_file).feed
+    _feed, feed_problems = feed_inputs(library, settings, entries, config, Path(config_file))
+    return [*link_problems(library, links), *filter(None, [separator]), *feed_problems]
 
 
 # ---------------------------------------------------------------- export / import

@@ -199,6 +199,8 @@ class PapershelfConfig(base.Config):
     """The interface's language (`en`, `zh`, `zh-Hant`, ...); empty: the theme's language."""
     strings = InterfaceTexts()
     """The site's own words for papershelf's interface, by id: `{index.filter: Search}`."""
+    feed = c.Type(int, default=0)
+    """How many of the papers added last the Atom feed (`<path>/feed.xml`) lists; 0: no feed."""
 
 
 def option_error(name: str, message: str) -> str:

@@ -116,6 +116,20 @@ EN: dict[str, Text] = {
     # ---- citing and saving (#11): add its texts below this line
     # ---- moving around, relations, reading (#11): add its texts below this line
     # ---- feeds, statistics, macros (#12): add its texts below this line
+    "feed.title": "{site}: papers added lately",
+    "feed.link": "Atom feed",
+    "stats.link": "Statistics",
+    "stats.title": "Statistics",
+    "stats.per-month": "Papers per month",
+    "stats.per-year": "Papers per year",
+    "stats.tags": "Top tags",
+    "stats.venues": "Top venues",
+    "stats.authors": "Top authors",
+    "stats.status": "Reading status",
+    "stats.bar": {"one": "{label}: {n} paper", "other": "{label}: {n} papers"},
+    "stats.undated": {"one": "{n} paper has no date.", "other": "{n} papers have no date."},
+    "stats.empty": "No papers yet.",
+    "macros.none": "No papers match.",
 }
 
 ZH: dict[str, Text] = {
@@ -198,6 +212,20 @@ ZH: dict[str, Text] = {
     # ---- citing and saving (#11): add its texts below this line
     # ---- moving around, relations, reading (#11): add its texts below this line
     # ---- feeds, statistics, macros (#12): add its texts below this line
+    "feed.title": "{site}：最近添加的论文",
+    "feed.link": "Atom 订阅",
+    "stats.link": "统计",
+    "stats.title": "统计",
+    "stats.per-month": "每月论文数",
+    "stats.per-year": "每年论文数",
+    "stats.tags": "最常见的标签",
+    "stats.venues": "最常见的发表处",
+    "stats.authors": "论文最多的作者",
+    "stats.status": "阅读状态",
+    "stats.bar": "{label}：{n} 篇论文",
+    "stats.undated": "{n} 篇论文未注明日期。",
+    "stats.empty": "还没有论文。",
+    "macros.none": "没有符合条件的论文。",
 }
 
 # Traditional Chinese: the Simplified table, with the words written differently.
@@ -272,6 +300,20 @@ ZH_HANT: dict[str, Text] = {
     # ---- citing and saving (#11): add its texts below this line
     # ---- moving around, relations, reading (#11): add its texts below this line
     # ---- feeds, statistics, macros (#12): add its texts below this line
+    "feed.title": "{site}：最近新增的論文",
+    "feed.link": "Atom 訂閱",
+    "stats.link": "統計",
+    "stats.title": "統計",
+    "stats.per-month": "每月論文數",
+    "stats.per-year": "每年論文數",
+    "stats.tags": "最常見的標籤",
+    "stats.venues": "最常見的發表處",
+    "stats.authors": "論文最多的作者",
+    "stats.status": "閱讀狀態",
+    "stats.bar": "{label}：{n} 篇論文",
+    "stats.undated": "{n} 篇論文未註明日期。",
+    "stats.empty": "還沒有論文。",
+    "macros.none": "沒有符合條件的論文。",
 }
 
 TABLES: Mapping[str, Mapping[str, Text]] = MappingProxyType(

@@ -13,18 +13,22 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .checks import search_separator_problem
+from .checks import feed_inputs, search_separator_problem
 from .config import PapershelfConfig, notes_folder_problem, option_error, to_settings
+from .gitdates import GitCache
 from .i18n import ENGLISH, strings_for
 from .library import Cache, PapershelfError, Settings, load_library
+from .macros import Macros
 from .model import Library
-from .pages import PaperPage, cite_markdown, library_summary, unlink_missing
+from .pages import PaperPage, library_summary, unlink_missing
 from .paperhtml import PaperHtml, finish, paper_links
 from .site import (
     INDEX_MARKER,
     Layout,
     SiteCache,
     SitePlan,
+    feed_link,
+    index_links,
     index_listing,
     link_problems,
     note_images,
@@ -34,6 +38,8 @@ from .site import (
 
 log = get_plugin_logger("papershelf")
 THEME_DIR = Path(__file__).parent / "theme"
+STYLESHEET = "assets/papershelf/papershelf.css"
+SCRIPT = "assets/papershelf/papershelf.js"
 
 
 def rename_anchors(page: Page, done: PaperHtml) -> None:
@@ -66,6 +72,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         self.dirty = False  # `serve --dirty` / `build --dirty`
         self.cache = Cache()  # parsed .bib files and notes
         self.site_cache = SiteCache()  # pages and the index's outputs
+        self.git = GitCache()  # the dates the feed takes from git, by HEAD commit
         self.settings = Settings(root=Path.cwd())
         self.layout = Layout()
         self.math = False  # pymdownx.arithmatex will typeset $...$
@@ -93,24 +100,28 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         if self.settings.notes_dir().is_dir():
             config.watch.append(str(self.settings.notes_dir()))
         config.theme.dirs.append(str(THEME_DIR))
-        config.extra_css.append("assets/papershelf/papershelf.css")
-        config.extra_javascript.append("assets/papershelf/papershelf.js")
+        # A site may list them itself (see `papershelf generate`): not twice.
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        if SCRIPT not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(SCRIPT)
         self.math = "pymdownx.arithmatex" in config.markdown_extensions
         self.layout = Layout(self.settings.path, config.use_directory_urls)
         self.strings = strings_for(site_language(self.config.language, config), self.config.strings)
         macros = config.plugins.get("macros")
         if macros is not None and hasattr(macros, "register_macros"):
-            # Hand-written pages can write {{ cite("key") }} and {{ papershelf.count }}.
-            macros.register_macros({"cite": lambda key: self._cite(key, macros)})
+            # Hand-written pages can write {{ cite("key") }}, {{ paper_list(tag="RL") }},
+            # {{ paper_card("key") }} and {{ papershelf.count }}.
+            functions = Macros(
+                library=lambda: self.library,
+                page_uri=self._page_uri,
+                current=lambda: str(macros.page.file.src_uri),
+                strings=self.strings,
+                warn=log.warning,
+            )
+            macros.register_macros(functions.functions())
             macros.register_variables({"papershelf": self.summary})
         return config
-
-    def _cite(self, key: str, macros: Any) -> str:
-        entry = self.library.by_key().get(key) if self.library else None
-        if entry is None:
-            log.warning(f"cite('{key}'): no such citation key in the bibliography")
-            return key
-        return cite_markdown(entry, macros.page.file.src_uri, self.layout.page_uri(entry.paper))
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         try:
@@ -126,10 +137,19 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             library, self.settings, self.layout, [*(f.src_uri for f in files), *images]
         )
         separator = search_separator_problem(config, library)
+        feed, feed_problems = feed_inputs(
+            library,
+            self.settings,
+            self.config.feed,
+            config,
+            Path(config.config_file_path or "mkdocs.yml"),
+            self.git,
+        )
         for problem in [
             *library.problems,
             *link_problems(library, links),
             *filter(None, [separator]),
+            *feed_problems,
         ]:
             log.warning(str(problem))
         self.summary.update(library_summary(library))
@@ -144,19 +164,19 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             math=self.math,
             strings=self.strings,
             cache=self.site_cache,
+            feed=feed,
         )
         for uri in sorted(hand_written & {self.layout.page_uri(e.paper) for e in library.entries}):
             log.info(f"{uri} is written by hand; it replaces the generated page")
         added = [self._page_file(config, uri, page) for uri, page in plan.pages.items()]
-        if plan.index_page:
-            added.append(
-                File.generated(
-                    config,
-                    self.layout.index_uri,
-                    content=plan.index_page,
-                    inclusion=InclusionLevel.NOT_IN_NAV,
+        for uri, text in (
+            (self.layout.index_uri, plan.index_page),
+            (self.layout.stats_uri, plan.stats_page),
+        ):
+            if text:
+                added.append(
+                    File.generated(config, uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV)
                 )
-            )
         added += [File.generated(config, uri, content=text) for uri, text in plan.data.items()]
         # The images were read (and checked) with the notes: MkDocs never opens their paths.
         added += [File.generated(config, uri, content=i.data) for uri, i in images.items()]
@@ -165,6 +185,10 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         if self.dirty:
             self._forget_stale(files, config, library, added)
         return files
+
+    def _page_uri(self, key: str) -> str:
+        assert self.library is not None  # macros run on pages, after on_files
+        return self.layout.page_uri(self.library.by_key()[key].paper)
 
     def _page_file(self, config: MkDocsConfig, uri: str, page: PaperPage) -> File:
         if not self.dirty:
@@ -232,4 +256,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         if page.file.src_uri != self.layout.index_uri or self.library is None or not self.plan:
             return output
         listing = index_listing(self.library, self.plan, self.layout, self.site_cache)
-        return output.replace(INDEX_MARKER, listing, 1)
+        listing = index_links(self.plan, self.layout) + "\n" + listing
+        output = output.replace(INDEX_MARKER, listing, 1)
+        head = feed_link(self.plan, self.layout)
+        return output.replace("</head>", f"{head}\n</head>", 1) if head else output

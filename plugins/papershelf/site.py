@@ -14,11 +14,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from markupsafe import Markup
+
+from .feed import FEED_FILE, FeedInputs, feed_xml
 from .i18n import ENGLISH, Strings
 from .index import DATA_FILE, catalogue_json, index_files, index_html, index_inputs, versioned
 from .library import Settings
 from .model import Asset, Entry, Library, Note, Paper, Problem
 from .pages import NoteLinks, PageOptions, PaperPage, front_matter_json, paper_page
+from .stats import stats_page
+from .templating import render
+
+FEED_TYPE = "application/atom+xml"
 
 INDEX_MARKER = "<!-- papershelf-index -->"
 
@@ -45,6 +52,14 @@ class Layout:
     @property
     def index_uri(self) -> str:
         return f"{self.path}/index.md"
+
+    @property
+    def stats_uri(self) -> str:
+        return f"{self.path}/stats.md"
+
+    @property
+    def feed_uri(self) -> str:
+        return f"{self.path}/{FEED_FILE}"
 
     def page_uri(self, paper: Paper) -> str:
         return f"{self.path}/{paper.slug}.md"
@@ -94,6 +109,7 @@ class SiteCache:
     index_inputs: Any = None
     data: dict[str, str] | None = None
     listing: str | None = None
+    stats: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,8 +120,10 @@ class SitePlan:
     keys: Mapping[str, str]  # generated page's URI -> its citation key
     urls: Mapping[str, str]  # citation key -> its page's site URL (generated or hand-written)
     index_page: str  # the index page's Markdown; "" when the site has its own
-    data: Mapping[str, str]  # data files: the index's, and the catalogue
+    data: Mapping[str, str]  # data files: the index's, the catalogue, the feed
     strings: Strings = ENGLISH  # the interface's words
+    stats_page: str = ""  # the statistics page's Markdown; "" when the site has its own
+    feed: bool = False  # whether `data` holds the feed
 
     @cached_property
     def page_urls(self) -> frozenset[str]:
@@ -124,9 +142,17 @@ def plan_site(
     math: bool = False,
     strings: Strings = ENGLISH,
     cache: SiteCache | None = None,
+    feed: FeedInputs | None = None,
+    source_links: bool = False,
 ) -> SitePlan:
-    """The pages, the index and its data. A page the site has written by hand (its URI is in
-    `hand_written`) takes the place of the generated one."""
+    """The pages, the index and its data, the statistics page and the feed (with `feed`). A
+    page the site has written by hand (its URI is in `hand_written`) takes the place of the
+    generated one.
+
+    `source_links`: the pages' own HTML links to the index as Markdown links are written,
+    relative to the page's source file (`index.md?tag=x`), for a generator that rewrites
+    every link, raw HTML's too, as it rewrites Markdown's (Zensical). MkDocs leaves raw HTML
+    alone: there they are final URLs (`../?tag=x`)."""
     cache = cache if cache is not None else SiteCache()
     by_key = library.by_key()
     index_url = layout.url(layout.index_uri)
@@ -139,19 +165,36 @@ def plan_site(
         urls[entry.paper.key] = layout.url(uri)
         if uri in hand_written:
             continue
-        index = relative_url(index_url, urls[entry.paper.key])
+        index = _index_link(layout, uri, urls[entry.paper.key], source_links)
         options = PageOptions(index_url=index, math=math, strings=strings)
         fresh[entry.paper.key] = _page(entry, by_key, options, links, cache)
         pages[uri], keys[uri] = fresh[entry.paper.key].page, entry.paper.key
     cache.pages = fresh
+    data = _index_data(library, settings, layout, urls, catalogue, strings, cache)
+    if cache.stats is None:
+        stats_url = layout.url(layout.stats_uri)
+        index = _index_link(layout, layout.stats_uri, stats_url, source_links)
+        cache.stats = stats_page(library, strings, index)
+    if feed is not None:
+        xml = feed_xml(library, feed, urls, layout.feed_uri, index_url, strings)
+        data = {**data, layout.feed_uri: xml}
     return SitePlan(
         pages=pages,
         keys=keys,
         urls=urls,
         index_page="" if layout.index_uri in hand_written else index_page(strings),
-        data=_index_data(library, settings, layout, urls, catalogue, strings, cache),
+        data=data,
         strings=strings,
+        stats_page="" if layout.stats_uri in hand_written else cache.stats,
+        feed=feed is not None,
     )
+
+
+def _index_link(layout: Layout, uri: str, url: str, source_links: bool) -> str:
+    """The index, as a link in the raw HTML of the page at `uri` (served at `url`)."""
+    if source_links:
+        return posixpath.relpath(layout.index_uri, posixpath.dirname(uri))
+    return relative_url(layout.url(layout.index_uri), url)
 
 
 def _page(
@@ -185,7 +228,7 @@ def _index_data(
 ) -> dict[str, str]:
     inputs = (index_inputs(library), settings, layout, catalogue, strings)
     if inputs != cache.index_inputs or cache.data is None:
-        cache.index_inputs, cache.listing = inputs, None
+        cache.index_inputs, cache.listing, cache.stats = inputs, None, None
         data = {
             f"{layout.path}/{name}": text
             for name, text in index_files(library, settings.facets, strings).items()
@@ -194,6 +237,30 @@ def _index_data(
             data[catalogue] = catalogue_json(library, lambda e: urls[e.paper.key], settings.facets)
         cache.data = data
     return cache.data
+
+
+def index_links(plan: SitePlan, layout: Layout, element: bool = False) -> str:
+    """Links from the index to the statistics page and the feed (HTML). `element`: with the
+    feed's `<link rel="alternate">` too, for a generator where papershelf cannot reach the
+    page's `<head>` (generated pages)."""
+    base, t = layout.url(layout.index_uri), plan.strings
+    links = [(relative_url(layout.url(layout.stats_uri), base), t("stats.link"), "")]
+    if plan.feed:
+        links.append((relative_url(layout.feed_uri, base), t("feed.link"), FEED_TYPE))
+    head = feed_link(plan, layout) if element else ""
+    return render("index-links.html", links=links, head=Markup(head)).strip()
+
+
+def feed_link(plan: SitePlan, layout: Layout) -> str:
+    """The feed's `<link rel="alternate">` for the index page's `<head>`; "" without a feed."""
+    if not plan.feed:
+        return ""
+    href = relative_url(layout.feed_uri, layout.url(layout.index_uri))
+    return str(
+        Markup('<link rel="alternate" type="{}" href="{}" title="{}">').format(
+            FEED_TYPE, href, plan.strings("feed.link")
+        )
+    )
 
 
 def index_listing(library: Library, plan: SitePlan, layout: Layout, cache: SiteCache) -> str:

@@ -15,7 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 MAX_LENGTH = 80
-_RESERVED = {"con", "prn", "aux", "nul", "index"} | {
+# `index` and `stats` are pages of papershelf's own beside the papers'.
+_RESERVED = {"con", "prn", "aux", "nul", "index", "stats"} | {
     f"{d}{i}" for d in ("com", "lpt") for i in range(10)
 }
 # Separators that carry no information in a key: `DBLP:conf/icml/X21` reads fine as words.

@@ -4,6 +4,9 @@ MkDocs (registered by the plugin) and Zensical (the `papershelf.macros` module).
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -171,3 +174,34 @@ def test_the_module_reads_the_list_from_mkdocs_yml_for_zensical(tmp_path: Path) 
     define_env(env)
     assert env.variables["papershelf"]["count"] == 3
     assert defined["cite"]("nonote2022") == "[A Paper Without a Note](../papers/nonote2022.md)"
+
+
+def test_zensical_renders_the_macros_of_hand_written_pages(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(copy_fixture(tmp_path / "src"), site)
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace(
+        "theme: {name: mkdocs, highlightjs: false}", "theme: {name: material}"
+    )
+    text = text.replace(
+        "  - search\n", "  - search\n  - macros:\n      modules: [papershelf.macros]\n"
+    )
+    config.write_text(
+        text + "  - papershelf.markdown_ext\nextra_css: [assets/papershelf/papershelf.css]\n"
+        "extra_javascript: [assets/papershelf/papershelf.js]\n",
+        encoding="utf-8",
+    )
+    (site / "docs" / "reading.md").write_text(
+        PAGE + "\n{{ papershelf.count }} papers.\n", encoding="utf-8"
+    )
+    papershelf = Path(sys.executable).parent / "papershelf"
+    for command in (
+        [str(papershelf), "generate"],
+        [sys.executable, "-m", "zensical", "build", "--clean"],
+    ):
+        done = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+    html = (site / "site" / "reading" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../papers/muller2024-deep-nets/">DeepNet' in html
+    assert '<a href="../papers/zhang2023chinese/">' in html and "3 papers." in html
+    assert "Macro Rendering Error" not in html

@@ -171,6 +171,37 @@ def _site_problems(config_file: str, settings: Settings, library: Library) -> li
     return [*link_problems(library, links), *filter(None, [separator]), *feed_problems]
 
 
+# ---------------------------------------------------------------- generate
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .config import to_settings
+    from .generate import generate, missing_lines, read_site, summary
+
+    config_file = Path(args.config_file)
+    options = load_options(args.config_file)
+    settings = to_settings(options, args.config_file)
+    lines = missing_lines(read_site(config_file, settings, options))
+    if lines:
+        raise CliError(
+            f"{config_file.name} lacks what a generator without the papershelf plugin needs to "
+            f"show the generated pages safely; add (merging with what is there):\n\n{lines}\n"
+        )
+    result = generate(config_file, options, settings)
+    problems = [*option_problems(args.config_file), *result.problems]
+    for problem in problems:
+        print(problem)
+    if result.hand_written:
+        shown = ", ".join(result.hand_written[:5]) + (
+            ", ..." if len(result.hand_written) > 5 else ""
+        )
+        print(
+            f"{_count(len(result.hand_written), 'paper page')} in the docs folder are your own "
+            f"and replace the generated ones: {shown}",
+            file=sys.stderr,
+        )
+    print(f"{summary(result)}, {_count(len(problems), 'problem')}", file=sys.stderr)
+    return 1 if problems else 0
+
+
 # ---------------------------------------------------------------- export / import
 def cmd_export(args: argparse.Namespace) -> int:
     from .paperlist import export_markdown
@@ -269,6 +300,14 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate the bibliography and notes", parents=[site])
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.set_defaults(run=cmd_check)
+
+    gen = commands.add_parser(
+        "generate",
+        help="write the papers' pages and data into the docs folder, for a generator that "
+        "runs no MkDocs plugins (Zensical)",
+        parents=[site],
+    )
+    gen.set_defaults(run=cmd_generate)
 
     export = commands.add_parser("export", help="write the list in another format", parents=[site])
     export.add_argument(

@@ -19,6 +19,7 @@ from .gitdates import GitCache
 from .i18n import ENGLISH, strings_for
 from .library import Cache, PapershelfError, Settings, load_library
 from .macros import Macros
+from .manifest import MANIFEST, scan
 from .model import Library
 from .pages import PaperPage, library_summary, unlink_missing
 from .paperhtml import PaperHtml, finish, paper_links
@@ -100,7 +101,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         if self.settings.notes_dir().is_dir():
             config.watch.append(str(self.settings.notes_dir()))
         config.theme.dirs.append(str(THEME_DIR))
-        # A site may list them itself (see `papershelf generate`): not twice.
+        # A site that also builds with `papershelf generate` lists them itself: not twice.
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         if SCRIPT not in [str(script) for script in config.extra_javascript]:
@@ -128,6 +129,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             library = self.library = load_library(self.settings, self.cache)
         except PapershelfError as error:
             raise PapershelfBuildError(str(error)) from error
+        self._drop_generated(files, config)
         images = {
             uri: image
             for uri, image in note_images(library, self.layout).items()
@@ -189,6 +191,22 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
     def _page_uri(self, key: str) -> str:
         assert self.library is not None  # macros run on pages, after on_files
         return self.layout.page_uri(self.library.by_key()[key].paper)
+
+    def _drop_generated(self, files: Files, config: MkDocsConfig) -> None:
+        """Files `papershelf generate` wrote into the docs folder (for Zensical) give way to
+        the plugin's own: the plugin makes them itself, from the current list."""
+        manifest = f"{self.layout.path}/{MANIFEST}"
+        if not os.path.lexists(Path(config.docs_dir, manifest)):
+            return
+        found = scan(Path(config.docs_dir), manifest, "docs")
+        for uri in found.ours:
+            file = files.get_file_from_path(uri)
+            if file is not None:
+                files.remove(file)
+        if found.ours:
+            log.info(
+                f"{len(found.ours)} files papershelf generate wrote are made by the plugin instead"
+            )
 
     def _page_file(self, config: MkDocsConfig, uri: str, page: PaperPage) -> File:
         if not self.dirty:

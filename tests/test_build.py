@@ -352,3 +352,16 @@ def test_example_site_builds_strict_with_41_papers(tmp_path: Path) -> None:
     assert "<p>41 papers on" in home  # mkdocs-macros sees {{ papershelf.count }}
     newest = catalogue[0]
     assert f'Newest: <a href="{newest["url"]}">' in home  # and {{ cite(key) }}
+
+
+def test_the_example_builds_under_properdocs_as_under_mkdocs(tmp_path: Path) -> None:
+    result = build(ROOT, tmp_path / "properdocs", "--strict", tool="properdocs")
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    plain = build(ROOT, tmp_path / "mkdocs", "--strict")
+    assert plain.returncode == 0, plain.stderr
+    for name in ("papers.json", "papers/index-data.json", "papers/feed.xml"):
+        theirs = (tmp_path / "properdocs" / name).read_bytes()
+        assert theirs == (tmp_path / "mkdocs" / name).read_bytes(), name
+    pages = sorted(p.name for p in (tmp_path / "properdocs" / "papers").iterdir() if p.is_dir())
+    assert len(pages) == 42 and "stats" in pages

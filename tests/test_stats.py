@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl
 
 import markdown
 import pytest
+from conftest import commit_copy
 from mkdocs.utils.meta import get_data
 from test_build import build, fixture_with
 from test_corpus import scan
@@ -140,3 +141,23 @@ def test_the_built_page_is_linked_from_the_index_and_readable_in_dark_mode(
     assert "?tag=" in page.url
     count = page.text_content("[data-papershelf-count]")
     assert count and "of 3" in count  # the index, filtered by the bar's tag
+
+
+def test_a_chinese_site_gets_the_new_texts_in_chinese(tmp_path) -> None:
+    site = fixture_with(
+        tmp_path,
+        "      facets: [method]\n",
+        "      facets: [method]\n      language: zh\n      feed: 3\n",
+    )
+    config = site / "mkdocs.yml"
+    config.write_text("site_url: https://example.org/\n" + config.read_text(encoding="utf-8"))
+    commit_copy(site)
+    result = build(site, tmp_path / "out", "--strict")
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out" / "papers"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<a href="stats/">统计</a>' in index and ">Atom 订阅</a>" in index
+    stats = (out / "stats" / "index.html").read_text(encoding="utf-8")
+    assert "<title>统计" in stats and "每月论文数" in stats and "最常见的标签" in stats
+    feed = ET.parse(out / "feed.xml").getroot()
+    assert feed.findtext("{http://www.w3.org/2005/Atom}title") == "Fixture：最近添加的论文"

@@ -185,3 +185,16 @@ def test_a_notes_script_does_not_survive_zensical(tmp_path: Path) -> None:
     assert '<a href="stats/">统计</a>' in index
     stats = (out / "papers" / "stats" / "index.html").read_text(encoding="utf-8")
     assert "每月论文数" in stats and "阅读状态" in stats
+
+
+def test_the_pages_workflows_fetch_the_history_and_zensicals_runs_what_these_tests_run() -> None:
+    import yaml
+
+    steps = {}
+    for name in ("pages.yml", "pages-zensical.yml"):
+        flow = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+        steps[name] = flow["jobs"]["build"]["steps"]
+        checkout = next(s for s in steps[name] if s.get("uses", "").startswith("actions/checkout"))
+        assert checkout["with"]["fetch-depth"] == 0, name  # git dates for the feed
+    runs = [s["run"] for s in steps["pages-zensical.yml"] if "run" in s]
+    assert runs[-2:] == ["papershelf generate", "zensical build --clean --strict"]

@@ -147,7 +147,8 @@ def _own_index(shown: str) -> Problem:
 
 def summary(result: Generated) -> str:
     o = result.outcome
+    files = "file" if len(o.written) == 1 else "files"
     return (
-        f"{len(result.library.entries)} papers: wrote {len(o.written)} files, "
+        f"{len(result.library.entries)} papers: wrote {len(o.written)} {files}, "
         f"{len(o.unchanged)} unchanged, removed {len(o.removed)}"
     )

@@ -145,18 +145,12 @@ def sync(
                 _write(docs, uri, data)
             except OSError as error:
                 outcome.problems.append(_failed(f"{shown}/{uri}", error))
+                if uri in found.ours:  # still what papershelf wrote last time
+                    kept[uri] = found.ours[uri]
                 continue
             outcome.written.append(uri)
             kept[uri] = wanted
-    for uri in sorted(set(found.ours) - set(files)):
-        try:
-            os.remove(docs / uri)
-        except OSError as error:
-            outcome.problems.append(_failed(f"{shown}/{uri}", error))
-            kept[uri] = found.ours[uri]
-            continue
-        outcome.removed.append(uri)
-        _remove_empty(docs, (docs / uri).parent)
+    kept.update(_remove_stale(docs, found, files, outcome, shown))
     if kept != dict(found.ours) or not (docs / manifest_uri).exists():
         text = json.dumps(
             {"papershelf": __version__, "files": dict(sorted(kept.items()))}, indent=0
@@ -166,6 +160,24 @@ def sync(
         except OSError as error:
             outcome.problems.append(_failed(f"{shown}/{manifest_uri}", error))
     return outcome
+
+
+def _remove_stale(
+    docs: Path, found: Scan, files: Mapping[str, bytes], outcome: Outcome, shown: str
+) -> dict[str, str]:
+    """Remove what papershelf wrote earlier and no longer writes; what could not be removed
+    stays papershelf's (URI -> digest)."""
+    left: dict[str, str] = {}
+    for uri in sorted(set(found.ours) - set(files)):
+        try:
+            os.remove(docs / uri)
+        except OSError as error:
+            outcome.problems.append(_failed(f"{shown}/{uri}", error))
+            left[uri] = found.ours[uri]
+            continue
+        outcome.removed.append(uri)
+        _remove_empty(docs, (docs / uri).parent)
+    return left
 
 
 def _write(docs: Path, uri: str, data: bytes) -> None:

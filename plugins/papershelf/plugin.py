@@ -15,13 +15,14 @@ from mkdocs.structure.pages import Page
 
 from .checks import feed_inputs, search_separator_problem
 from .config import PapershelfConfig, notes_folder_problem, option_error, to_settings
+from .feed import FeedInputs
 from .gitdates import GitCache
 from .i18n import ENGLISH, strings_for
 from .library import Cache, PapershelfError, Settings, load_library
 from .macros import Macros
 from .manifest import MANIFEST, scan
-from .model import Library
-from .pages import PaperPage, library_summary, unlink_missing
+from .model import Asset, Library
+from .pages import NoteLinks, PaperPage, library_summary, unlink_missing
 from .paperhtml import PaperHtml, finish, paper_links
 from .site import (
     INDEX_MARKER,
@@ -138,22 +139,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         links = note_links(
             library, self.settings, self.layout, [*(f.src_uri for f in files), *images]
         )
-        separator = search_separator_problem(config, library)
-        feed, feed_problems = feed_inputs(
-            library,
-            self.settings,
-            self.config.feed,
-            config,
-            Path(config.config_file_path or "mkdocs.yml"),
-            self.git,
-        )
-        for problem in [
-            *library.problems,
-            *link_problems(library, links),
-            *filter(None, [separator]),
-            *feed_problems,
-        ]:
-            log.warning(str(problem))
+        feed = self._report(config, library, links)
         self.summary.update(library_summary(library))
         hand_written = {f.src_uri for f in files if not f.generated_by}
         plan = self.plan = plan_site(
@@ -170,6 +156,38 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         )
         for uri in sorted(hand_written & {self.layout.page_uri(e.paper) for e in library.entries}):
             log.info(f"{uri} is written by hand; it replaces the generated page")
+        added = self._generated(config, plan, images)
+        for file in added:
+            files.append(file)
+        if self.dirty:
+            self._forget_stale(files, config, library, added)
+        return files
+
+    def _report(
+        self, config: MkDocsConfig, library: Library, links: NoteLinks
+    ) -> FeedInputs | None:
+        """Warn about every problem `papershelf check` reports; the feed's inputs, if any."""
+        feed, feed_problems = feed_inputs(
+            library,
+            self.settings,
+            self.config.feed,
+            config,
+            Path(config.config_file_path or "mkdocs.yml"),
+            self.git,
+        )
+        separator = search_separator_problem(config, library)
+        for problem in [
+            *library.problems,
+            *link_problems(library, links),
+            *filter(None, [separator]),
+            *feed_problems,
+        ]:
+            log.warning(str(problem))
+        return feed
+
+    def _generated(
+        self, config: MkDocsConfig, plan: SitePlan, images: dict[str, Asset]
+    ) -> list[File]:
         added = [self._page_file(config, uri, page) for uri, page in plan.pages.items()]
         for uri, text in (
             (self.layout.index_uri, plan.index_page),
@@ -182,11 +200,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         added += [File.generated(config, uri, content=text) for uri, text in plan.data.items()]
         # The images were read (and checked) with the notes: MkDocs never opens their paths.
         added += [File.generated(config, uri, content=i.data) for uri, i in images.items()]
-        for file in added:
-            files.append(file)
-        if self.dirty:
-            self._forget_stale(files, config, library, added)
-        return files
+        return added
 
     def _page_uri(self, key: str) -> str:
         assert self.library is not None  # macros run on pages, after on_files

@@ -293,6 +293,12 @@ def test_without_site_url_there_is_no_feed_but_the_rest_is_built(tmp_path: Path)
     assert strict.returncode != 0
     assert "mkdocs.yml: `site_url` is not set, and the feed needs absolute links" in strict.stderr
     assert "no date it was added" not in strict.stderr  # one message, not one per paper
+    check = subprocess.run(
+        [str(Path(sys.executable).parent / "papershelf"), "check", "-f", str(site / "mkdocs.yml")],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 1 and check.stdout.startswith("mkdocs.yml: `site_url` is not set")
     relaxed = build(site, tmp_path / "relaxed")
     assert relaxed.returncode == 0
     assert not (tmp_path / "relaxed" / "papers" / "feed.xml").exists()

@@ -194,6 +194,7 @@ def test_zensical_renders_the_macros_of_hand_written_pages(tmp_path: Path) -> No
     (site / "docs" / "reading.md").write_text(
         PAGE + "\n{{ papershelf.count }} papers.\n", encoding="utf-8"
     )
+    (site / "docs" / "bad.md").write_text('{{ cite("nobody") }}\n', encoding="utf-8")
     papershelf = Path(sys.executable).parent / "papershelf"
     for command in (
         [str(papershelf), "generate"],
@@ -201,6 +202,8 @@ def test_zensical_renders_the_macros_of_hand_written_pages(tmp_path: Path) -> No
     ):
         done = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
+    # said as under MkDocs, though Zensical's --strict would not count it
+    assert "bad.md: cite('nobody'): no such citation key" in done.stdout + done.stderr
     html = (site / "site" / "reading" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../papers/muller2024-deep-nets/">DeepNet' in html
     assert '<a href="../papers/zhang2023chinese/">' in html and "3 papers." in html

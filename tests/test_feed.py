@@ -114,8 +114,15 @@ def test_git_dates_come_from_one_pass_and_a_shallow_clone_gives_none(tmp_path: P
     commit_all(repo, "2024-01-01T10:00:00Z")
     bib.write_text(bib.read_text() + "@article{new, title={New}, year=2021}\n", encoding="utf-8")
     commit_all(repo, "2024-05-01T10:00:00Z")
+    # A diff driver from .gitattributes (a pull request can add one) must not run.
+    marker = tmp_path / "ran"
+    (repo / ".gitattributes").write_text("*.bib diff=evil\n", encoding="utf-8")
+    for name in ("textconv", "command"):
+        git(repo, "config", f"diff.evil.{name}", f"touch {marker} #")
+    git(repo, "config", "log.showSignature", "true")
     cache = GitCache()
     dates = first_added([bib], ["bib/refs.bib"], cache)
+    assert not marker.exists()
     assert dates.problem is None
     assert {k: v.date().isoformat() for k, v in dates.dates.items()} == {
         "old": "2024-01-01",

@@ -27,9 +27,19 @@ TIMEOUT = 120  # seconds; a build must not hang on a huge history
 _ENTRY = re.compile(r"^\+\s*@\s*([A-Za-z]+)\s*[{(]\s*([^,\s{}()]+)\s*,")
 _NOT_ENTRIES = frozenset({"string", "comment", "preamble"})
 _RECORD = "\x1e"
-# Nothing from the repository's configuration may run a program: no external diff or
-# text conversion, no pager, no fsmonitor hook.
-_GIT = ["git", "-c", "core.fsmonitor=", "-c", "core.pager=cat", "--no-pager"]
+# Nothing from the repository's configuration or its .gitattributes (which a pull request can
+# change) may run a program: no external diff or text conversion (`--no-ext-diff`,
+# `--no-textconv` below), no pager, no fsmonitor hook, no signature check through gpg.
+_GIT = [
+    "git",
+    "-c",
+    "core.fsmonitor=",
+    "-c",
+    "core.pager=cat",
+    "-c",
+    "log.showSignature=false",
+    "--no-pager",
+]
 
 
 @dataclass(frozen=True)

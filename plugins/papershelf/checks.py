@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .feed import FeedInputs, FeedOptions, added_dates, build_date, undated_problems
+from .feed import (
+    FeedInputs,
+    FeedOptions,
+    added_dates,
+    build_date,
+    undated_problems,
+    untracked_problem,
+)
 from .gitdates import GitCache, first_added
 from .library import Settings
 from .model import Library, Problem
@@ -100,12 +107,15 @@ def feed_inputs(
         return None, [bad_url]
     added = added_dates(library, {})
     problems: list[Problem] = []
+    tracked = True
     if len(added) < len(library.entries):  # only then is git asked
         paths = settings.existing_bib_files()
         dates = first_added(paths, [settings.relative(p) for p in paths], git)
-        added = added_dates(library, dates.dates)
+        added, tracked = added_dates(library, dates.dates), dates.tracked
         problems += [dates.problem] if dates.problem else []
-    if not problems:  # a shallow clone's one message stands for every undated paper
+    if not tracked:
+        problems += filter(None, [untracked_problem(library, added)])
+    elif not problems:  # a shallow clone's one message stands for every undated paper
         problems += undated_problems(library, added)
     options = FeedOptions(
         site_url=str(site.site_url),

@@ -70,6 +70,26 @@ def undated_problems(library: Library, added: Mapping[str, Added]) -> list[Probl
     ]
 
 
+def untracked_problem(library: Library, added: Mapping[str, Added]) -> Problem | None:
+    """Outside a git work tree (a copy of a site, a downloaded archive) no commit can date
+    an entry: one problem says so for all the undated papers, rather than one each."""
+    undated = [e for e in library.entries if e.paper.key not in added]
+    if not undated:
+        return None
+    first = undated[0].paper
+    return Problem(
+        first.source_path,
+        None,
+        None,
+        f"{len(undated)} of {len(library.entries)} papers have no date they were added, and "
+        "the .bib file is not in a git work tree whose commits could date them: the feed lists "
+        "them last, dated by the build",
+        "build from a git clone of the site, set `added: YYYY-MM-DD` in the papers' notes, or "
+        "export Zotero's `dateAdded` field",
+        "undated",
+    )
+
+
 @dataclass(frozen=True)
 class FeedOptions:
     site_url: str  # an absolute http(s) address

@@ -46,6 +46,7 @@ _GIT = [
 class GitDates:
     dates: dict[str, datetime] = field(default_factory=dict)  # key -> first commit's date
     problem: Problem | None = None  # why there are none (a shallow clone, git failed)
+    tracked: bool = True  # some .bib file is in a git work tree (else git can date nothing)
 
 
 @dataclass
@@ -74,7 +75,7 @@ def first_added(
         repos.setdefault(top[0], []).append(path)
         names.setdefault(top[0], name)
     if not repos:
-        return GitDates()
+        return GitDates(tracked=False)
     heads = {repo: _head(repo) for repo in repos}
     repos = {repo: paths for repo, paths in repos.items() if heads[repo]}  # no commit yet
     signature = tuple(f"{repo}:{heads[repo]}:{paths}" for repo, paths in repos.items())

@@ -382,12 +382,6 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def cite_markdown(entry: Entry, from_uri: str, to_uri: str) -> str:
-    """A Markdown link from the page `from_uri` to a paper page (both docs-relative)."""
-    depth = from_uri.count("/")
-    return f"[{md_escape(entry.paper.title)}]({'../' * depth}{to_uri})"
-
-
 def library_summary(library: Library) -> dict[str, Any]:
     """What hand-written pages can show through mkdocs-macros (`{{ papershelf.count }}`)."""
     entries = library.entries

@@ -86,7 +86,7 @@ def test_paper_without_note_is_fine(load) -> None:
             {"smith2020.md": "---\nrelated: [ghost]\n---\n"},
             "unknown-related",
             "bib/notes/smith2020.md",
-            1,
+            2,
             id="unknown-related",
         ),
     ],

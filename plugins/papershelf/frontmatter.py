@@ -23,6 +23,9 @@ _FIX = "fix the YAML between the --- lines"
 class FrontMatter:
     data: Any = None  # what the YAML holds; None when empty or unreadable
     lines: Mapping[str, int] = field(default_factory=dict)  # top-level name -> file line
+    # Where each value is written, by its path: (name, value) for a list's items, (name, key)
+    # and (name, key, value) for a mapping's, such as `relations: {extends: [a]}`.
+    items: Mapping[tuple[str, ...], int] = field(default_factory=dict)
     error: tuple[int, str, str] | None = None  # (file line, what is wrong, hint) if unreadable
 
 
@@ -52,7 +55,7 @@ def load(front: str) -> FrontMatter:
         return FrontMatter(error=(1, "front matter holds a number too long to read", _FIX))
     finally:
         loader.dispose()
-    return FrontMatter(data, _key_lines(node))
+    return FrontMatter(data, _key_lines(node), _item_lines(node))
 
 
 def _first_alias(front: str) -> int | None:
@@ -73,6 +76,32 @@ def _key_lines(node: yaml.Node | None) -> dict[str, int]:
         for key, _ in node.value:
             if isinstance(key, yaml.ScalarNode):
                 lines.setdefault(str(key.value), 2 + key.start_mark.line)
+    return lines
+
+
+def _item_lines(node: yaml.Node | None) -> dict[tuple[str, ...], int]:
+    """The file line of each value two levels down, by its path (one pass over the nodes)."""
+    lines: dict[tuple[str, ...], int] = {}
+
+    def note(path: tuple[str, ...], value: yaml.Node) -> None:
+        if isinstance(value, yaml.ScalarNode):
+            lines.setdefault((*path, str(value.value)), 2 + value.start_mark.line)
+        elif isinstance(value, yaml.SequenceNode):
+            for item in value.value:
+                if isinstance(item, yaml.ScalarNode):
+                    lines.setdefault((*path, str(item.value)), 2 + item.start_mark.line)
+
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            name = str(key.value)
+            note((name,), value)
+            if isinstance(value, yaml.MappingNode):
+                for inner, inner_value in value.value:
+                    if isinstance(inner, yaml.ScalarNode):
+                        lines.setdefault((name, str(inner.value)), 2 + inner.start_mark.line)
+                        note((name, str(inner.value)), inner_value)
     return lines
 
 

@@ -19,6 +19,7 @@ from .model import Asset, Entry, Library, Note, Paper, Problem
 from .normalize import PUBLIC_FIELDS, normalize
 from .notes import NoteFile, match_notes, read_note
 from .pages import IMAGE_SUFFIXES
+from .relations import link_graph
 from .review import stale_problems
 from .slugs import assign_slugs
 
@@ -161,23 +162,11 @@ def _load_library(settings: Settings, cache: Cache) -> Library:
     notes, assets = _read_notes(settings, cache, problems)
     matched, note_problems = match_notes(notes, papers)
     problems.extend(_explain_orphans(note_problems, problems))
-    known = {p.key for p in papers}
     for key, note in matched.items():
         problems.extend(stale_problems(note, key))
-        for other in note.related:
-            if other not in known:
-                problems.append(
-                    Problem(
-                        note.path,
-                        1,
-                        key,
-                        f"'related' names an unknown key '{other}'",
-                        "use the citation key of a paper in the bibliography",
-                        "unknown-related",
-                    )
-                )
     papers.sort(key=lambda p: (-(p.year or 0), -(p.month or 0), p.title.casefold(), p.key))
     entries = tuple(Entry(p, matched.get(p.key)) for p in papers)
+    problems.extend(link_graph(entries)[1])
     # The bibliography first: a broken entry explains the notes that lost their paper.
     problems.sort(key=lambda p: (not p.path.endswith(".bib"), p.path, p.line or 0, p.code))
     return Library(entries, tuple(problems), assets)

@@ -126,6 +126,24 @@ class Paper:
 
 
 @dataclass(frozen=True)
+class Relation:
+    """A note's link to another paper, typed (`relations: {extends: [key]}`) or not
+    (`related: [key]`, type "related")."""
+
+    type: str  # as the note writes it
+    key: str  # the other paper, as the note names it
+    line: int = 1  # the note-file line that names it
+
+
+@dataclass(frozen=True)
+class Alias:
+    """An old citation key or page slug of the paper (`aliases:`), which keeps its address."""
+
+    name: str
+    line: int = 1
+
+
+@dataclass(frozen=True)
 class Note:
     """A person's write-up of one paper: Markdown body plus validated front matter."""
 
@@ -139,6 +157,8 @@ class Note:
     rating: int | None = None
     summary: str = ""
     related: tuple[str, ...] = ()
+    relations: tuple[Relation, ...] = ()  # typed ones, then `related:` as type "related"
+    aliases: tuple[Alias, ...] = ()
     uncertain: tuple[Mapping[str, Any], ...] = ()
     added: datetime | None = None  # `added:`, when the paper joined the list
     extra: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))

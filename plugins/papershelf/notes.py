@@ -16,7 +16,7 @@ from typing import Any
 from . import frontmatter
 from .dates import parse_moment
 from .latex import printable
-from .model import Note, Paper, Problem
+from .model import Alias, Note, Paper, Problem, Relation
 from .normalize import damaged_text
 
 STATUSES = ("to-read", "reading", "read", "skimmed")
@@ -40,6 +40,8 @@ KNOWN_FIELDS = frozenset(
         "rating",
         "summary",
         "related",
+        "relations",
+        "aliases",
         "uncertain",
         "imported",
         "added",
@@ -182,6 +184,10 @@ def _build(
     if not (isinstance(uncertain, list) and all(isinstance(u, dict) for u in uncertain)):
         bad("uncertain", "a list of mappings (written by `papershelf import`)")
         uncertain = []
+    relations = _relations(path, front, meta.get("relations"), problems)
+    related = list_field("related")
+    relations += tuple(Relation("related", k, _line(front, "related", k)) for k in related)
+    aliases = tuple(Alias(a, _line(front, "aliases", a)) for a in list_field("aliases"))
     for name in sorted(set(map(str, meta)) - KNOWN_FIELDS - set(facets)):  # `1:`, `true:` too
         problems.append(
             Problem(
@@ -203,10 +209,66 @@ def _build(
         status=status,
         rating=rating,
         summary=text_field("summary"),
-        related=list_field("related"),
+        related=related,
+        relations=relations,
+        aliases=aliases,
         uncertain=tuple(MappingProxyType(u) for u in uncertain),
         added=added,
         extra=MappingProxyType({name: list_field(name) for name in facets if name in meta}),
+    )
+
+
+def _relations(
+    path: str, front: frontmatter.FrontMatter, value: Any, problems: list[Problem]
+) -> tuple[Relation, ...]:
+    """`relations: {type: [key, ...]}` as `Relation`s in the order written. A type may be any
+    text; a wrongly shaped value is reported and left out, the rest is kept."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        problems.append(_shape_problem(path, front.lines.get("relations", 2), "", value))
+        return ()
+    out: list[Relation] = []
+    for name, keys in value.items():
+        kind = printable(str(name)).strip()
+        if isinstance(keys, (str, int, float)) and not isinstance(keys, bool):
+            keys = [keys]
+        fine = isinstance(keys, list) and all(
+            isinstance(k, (str, int, float)) and not isinstance(k, bool) for k in keys
+        )
+        if not kind or not fine:
+            line = _line(front, "relations", str(name))
+            problems.append(_shape_problem(path, line, kind or str(name), keys))
+            continue
+        for written in keys:
+            key = printable(str(written)).strip()
+            if key:
+                out.append(Relation(kind, key, _line(front, "relations", str(name), str(written))))
+    return tuple(out)
+
+
+def _line(front: frontmatter.FrontMatter, *path: str) -> int:
+    """The file line of a value in the front matter, else of the nearest field it is in."""
+    for depth in range(len(path), 1, -1):
+        line = front.items.get(path[:depth])
+        if line is not None:
+            return line
+    return front.lines.get(path[0], 2)
+
+
+def _shape_problem(path: str, line: int, kind: str, value: Any) -> Problem:
+    what = (
+        f"relation '{kind[:60]}' must list citation keys"
+        if kind
+        else "front matter field 'relations' must map relation types to citation keys"
+    )
+    return Problem(
+        path,
+        line,
+        None,
+        f"{what}, got {frontmatter.shown(value)}",
+        "write e.g. `relations: {extends: [jin2025search], compares: [a, b]}`",
+        "bad-front-matter",
     )
 
 

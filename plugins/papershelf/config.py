@@ -17,6 +17,15 @@ from .normalize import PUBLIC_FIELDS
 from .notes import KNOWN_FIELDS
 from .safety import RAW_HTML_POLICIES
 
+REVIEW_CHOICES = ("serve", "always", "never")
+
+
+def show_review(option: str, serving: bool) -> bool:
+    """Whether pages mark the passages the text repair was unsure of: they are for the person
+    editing the notes, who reads them under `mkdocs serve`, not for the site's readers."""
+    return option == "always" or (option == "serve" and serving)
+
+
 # Characters that break a URL (`?`, `#`, `%`) or a Windows path (the rest) in a site path.
 _UNSAFE = re.compile(r'[\\:*?"<>|#%\x00-\x1f\x7f]')
 
@@ -201,6 +210,8 @@ class PapershelfConfig(base.Config):
     """The site's own words for papershelf's interface, by id: `{index.filter: Search}`."""
     feed = c.Type(int, default=0)
     """How many of the papers added last the Atom feed (`<path>/feed.xml`) lists; 0: no feed."""
+    review = c.Choice(REVIEW_CHOICES, default="serve")
+    """Where the text repair's uncertain passages are marked: under `mkdocs serve`, always, never."""
 
 
 def option_error(name: str, message: str) -> str:

@@ -97,6 +97,8 @@ def generate(config_file: Path, config: PapershelfConfig, settings: Settings) ->
         strings=site.strings,
         feed=feed,
         source_links=True,  # Zensical rewrites raw HTML's links too, from the source file
+        review=config.review == "always",  # a site to publish: "serve" means not here
+        site_url=site.site_url,
     )
     files = site_files(library, plan, layout, settings.raw_html == "sanitize")
     files.update({uri: asset.data for uri, asset in images.items()})
@@ -130,6 +132,8 @@ def site_files(
     if plan.stats_page:
         out[layout.stats_uri] = plan.stats_page.encode("utf-8")
     out.update({uri: text.encode("utf-8") for uri, text in plan.data.items()})
+    # Old addresses (`aliases:`): plain HTML, copied as they are, with final URLs.
+    out.update({uri: text.encode("utf-8") for uri, text in plan.redirects.items()})
     return out
 
 

@@ -29,9 +29,12 @@ from typing import Any
 from markupsafe import Markup
 
 from .i18n import EN, ENGLISH, Strings
+from .mathguard import neutralise_tex
 from .model import ET_AL, Entry, Library
 from .notes import STATUSES
 from .pages import author_list, link_labels
+from .paperlist import export_anchors
+from .sections import math_pieces
 from .templating import render
 
 AUTHORS_SHOWN = 6
@@ -107,13 +110,20 @@ Q_GUARD = Markup("""<script>(function () {
 
 
 def index_html(
-    library: Library, url_for: UrlFor, data_url: str = "", strings: Strings = ENGLISH
+    library: Library,
+    url_for: UrlFor,
+    data_url: str = "",
+    strings: Strings = ENGLISH,
+    math: bool = False,
 ) -> str:
     """The complete list, newest first, grouped by month, readable without JavaScript.
 
     `data_url` (relative to the index page) is where `papershelf.js` finds `index-data.json`;
-    without it the list stays a plain list.
+    without it the list stays a plain list. `math`: titles' `$...$` is typeset (arithmatex).
+    Each item has the id the older "Paper List" tool gave its section (`item_anchors`), so
+    links into a list written by it still find the paper.
     """
+    anchors = item_anchors(library)
     groups = []
     for gid, members in groupby(library.entries, key=group_id):
         items = list(members)
@@ -122,7 +132,10 @@ def index_html(
                 "id": gid,
                 "anchor": f"papershelf-{gid}",
                 "label": group_label(items[0], strings),
-                "entries": [_item(entry, url_for, strings) for entry in items],
+                "entries": [
+                    _item(entry, url_for, strings, anchors.get(entry.paper.key, ""), math)
+                    for entry in items
+                ],
             }
         )
     return render(
@@ -136,12 +149,19 @@ def index_html(
     )
 
 
-def _item(entry: Entry, url_for: UrlFor, strings: Strings) -> dict[str, Any]:
+def _item(
+    entry: Entry, url_for: UrlFor, strings: Strings, anchor: str, math: bool
+) -> dict[str, Any]:
     paper, note = entry.paper, entry.note
+    title = neutralise_tex(paper.title) if math else paper.title
+    pieces = math_pieces(title, math)
     return {
         "key": paper.key,
+        "anchor": anchor,
         "url": url_for(entry),
         "title": paper.title,
+        # Typeset math changes the title's text; the filter reads the title as written.
+        "title_pieces": pieces if any(kind == "math" for kind, _ in pieces) else None,
         "authors": author_list(entry, AUTHORS_SHOWN),
         "date": strings.date(paper.year, paper.month),
         "datetime": paper.date_id,
@@ -151,6 +171,25 @@ def _item(entry: Entry, url_for: UrlFor, strings: Strings) -> dict[str, Any]:
         "summary": note.summary if note else "",
         "links": link_labels(paper, strings),
         "has_note": entry.has_note,
+    }
+
+
+# Ids the themes' own pages hold (Material's `__config`, the mkdocs theme's search dialog):
+# an anchor made from a title must not take their place.
+_THEME_IDS = re.compile(
+    r"^(?:_|md-|hljs-|mkdocs[-_]|papershelf-|main-content$|navbar-collapse$|theme-menu$|"
+    r"toc-collapse$|404-page-not-found$)"
+)
+
+
+def item_anchors(library: Library) -> dict[str, str]:
+    """Each paper's anchor on the index, by citation key: the one the older "Paper List"
+    tool gave it (`paperlist.anchor_for`, made unique as `export markdown` does), unless it
+    would take an id the theme uses."""
+    return {
+        key: anchor
+        for key, anchor in export_anchors(library).items()
+        if anchor.strip("-") and not _THEME_IDS.match(anchor)
     }
 
 

@@ -11,23 +11,26 @@ import html
 import json
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from .i18n import ENGLISH, Strings
 from .markdown import fence_mask
 from .mathguard import neutralise_tex
-from .model import Entry, Library, Note, Paper, Problem
+from .model import ET_AL, Entry, Library, Note, Paper, Problem
+from .reading import link_pieces, nest_headings, text_language
 from .review import locate_uncertain, mark_uncertain, uncertain_html
 from .safety import attribute_text, plain_title
+from .sections import back_html, pager_html, relations_html, similar_html
+from .sections import math_pieces as _math_pieces
 from .templating import render
 
-# A `$` after a backslash does not open math: without the lookbehind, a title of `\$\$\$...`
-# (from `\textbackslash{}\$`) was scanned to its end from every `$`, 0.7 s for 16 KB.
-_MATH = re.compile(r"((?<!\\)\$\$.+?\$\$|(?<!\\)\$(?:\\.|[^$\\])+\$)", re.DOTALL)
+if TYPE_CHECKING:
+    from .around import Around
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!-])")
 
 
@@ -36,6 +39,7 @@ class PageOptions:
     index_url: str = "./"  # the index page, relative to a paper page
     math: bool = False  # wrap $...$ for MathJax/KaTeX (pymdownx.arithmatex is configured)
     strings: Strings = ENGLISH  # the interface's words
+    review: bool = True  # mark the text repair's uncertain passages (`review` option)
 
 
 def author_list(entry: Entry, limit: int | None = None) -> str:
@@ -63,6 +67,7 @@ SECTIONS = {
     "abstract": "section.abstract",
     "notes": "section.notes",
     "related-papers": "section.related",
+    "similar-papers": "section.similar",
     "bibtex": "section.bibtex",
 }  # anchor -> the id of its heading's text in the interface's strings
 
@@ -247,8 +252,10 @@ def paper_page(
     by_key: Mapping[str, Entry],
     options: PageOptions = PageOptions(),
     links: NoteLinks | None = None,
+    around: Around | None = None,
 ) -> PaperPage:
-    """The whole page: front matter, header, abstract, note, related papers, BibTeX."""
+    """The whole page: front matter, header, abstract, note, related papers, BibTeX, and
+    with `around` the links to the rest of the library."""
     paper, note = entry.paper, entry.note
     # Whatever raw_html says, .bib data is data: its TeX must not make links once typeset.
     title, abstract = neutralise_tex(paper.title), neutralise_tex(paper.abstract)
@@ -257,9 +264,10 @@ def paper_page(
         entry = replace(entry, paper=paper)
     body = ""
     if note and entry.has_note:
-        passages = locate_uncertain(note)
+        passages = locate_uncertain(note) if options.review else []
         body = mark_uncertain(note, passages, options.strings)
         body = links.rewrite(replace(note, body=body)).strip() if links else body.strip()
+        body = nest_headings(body)
     token = hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
     # Themes print these without escaping (Material's <title>, tags and description).
     meta = {
@@ -267,6 +275,9 @@ def paper_page(
         "tags": [html.escape(t) for t in entry.tags],
         "render_macros": False,
         "papershelf": paper.key,
+        # Material: the site's navigation gives the width to the abstract and note side by
+        # side; the page links back to the list and to its neighbours itself.
+        "hide": ["navigation"],
     }
     if paper.abstract:
         meta["description"] = attribute_text(paper.abstract[:300])
@@ -284,18 +295,39 @@ def paper_page(
         )
         return [start, "", f"## {options.strings(SECTIONS[anchor])}", "", end, ""]
 
-    parts = ["---", front_matter_json(meta), "---", "", *block("header", _header(entry, options))]
+    parts = ["---", front_matter_json(meta), "---", ""]
+    if around and around.back:
+        parts += block("back", back_html(around, options.strings))
+    parts += block("header", _header(entry, options))
+    # Side by side on wide screens: the abstract beside the note, each in a column.
+    columns = bool(paper.abstract and body)
+    if columns:
+        parts += block("reading", '<div class="papershelf-reading">')
     if paper.abstract:
+        parts += _column("abstract", block) if columns else []
         parts += heading("abstract") + block("abstract", _abstract(paper.abstract, options.math))
+        parts += block("/abstract-column", "</div>") if columns else []
     if note and body:
-        parts += heading("notes") + [body, ""]
-        review = uncertain_html(note, passages, options.strings)
+        parts += _column("notes", block) if columns else []
+        parts += heading("notes") + _note_body(body, block)
+        review = uncertain_html(note, passages, options.strings) if options.review else ""
         if review:
             parts += block("uncertain", review)
-    related = _related(entry, by_key)
-    if related:
-        parts += heading("related-papers") + [related, ""]
+        parts += block("/notes-column", "</div>") if columns else []
+    parts += block("/reading", "</div>") if columns else []
+    if around is None:  # no view of the library: the note's `related:` list, as Markdown
+        related = _related(entry, by_key)
+        parts += heading("related-papers") + [related, ""] if related else []
+    else:
+        if around.groups:
+            parts += heading("related-papers")
+            parts += block("relations", relations_html(around, options.math))
+        if around.similar:
+            parts += heading("similar-papers")
+            parts += block("similar", similar_html(around, options.math))
     parts += heading("bibtex") + block("bibtex", render("bibtex.html", bibtex=paper.bibtex))
+    if around and around.back:
+        parts += block("pager", pager_html(around, options.strings, options.math))
     return PaperPage("\n".join(parts), blocks, token)
 
 
@@ -322,7 +354,10 @@ def _header(entry: Entry, options: PageOptions) -> str:
         "key": paper.key,
         "title": _math_pieces(paper.title, options.math),
         "authors": author_list(entry),
+        # Each name (not "et al.") links to the index filtered by it, as the venue does.
+        "author_links": [(a.display, a != ET_AL) for a in paper.authors],
         "facts": [(label, value) for label, value in facts if value],
+        "fact_filters": {t("fact.venue"): "venue"},
         "tags": entry.tags,
         "links": link_labels(paper, t),
         "summary": note.summary if note else "",
@@ -345,24 +380,30 @@ def link_labels(paper: Paper, strings: Strings) -> list[tuple[str, str]]:
 
 
 def _abstract(text: str, math: bool) -> str:
-    paragraphs = [_math_pieces(paragraph, math) for paragraph in text.split("\n\n")]
-    return render("abstract.html", paragraphs=paragraphs).strip()
-
-
-def _math_pieces(text: str, math: bool) -> list[tuple[str, str]]:
-    """("text", ...) and ("math", ...) pieces; math only when arithmatex will typeset it."""
-    pieces = _MATH.split(text)
-    return [
-        ("math", _as_arithmatex(piece)) if math and i % 2 else ("text", piece)
-        for i, piece in enumerate(pieces)
-        if piece
+    """The abstract's paragraphs, its math typeset (with arithmatex) and its bare web
+    addresses made links, in the language it is written in."""
+    paragraphs = [
+        [
+            linked
+            for kind, piece in _math_pieces(paragraph, math)
+            for linked in ([(kind, piece)] if kind == "math" else link_pieces(piece))
+        ]
+        for paragraph in text.split("\n\n")
     ]
+    return render("abstract.html", paragraphs=paragraphs, lang=text_language(text)).strip()
 
 
-def _as_arithmatex(math: str) -> str:
-    if math.startswith("$$"):
-        return r"\[" + math[2:-2] + r"\]"
-    return r"\(" + math[1:-1] + r"\)"
+def _column(name: str, block: Callable[[str, str], list[str]]) -> list[str]:
+    return block(f"{name}-column", f'<div class="papershelf-{name}-column">')
+
+
+def _note_body(body: str, block: Callable[[str, str], list[str]]) -> list[str]:
+    """The note between papershelf's own opening and closing tags, which say its language
+    when it is clear (`lang="zh-Hans"`)."""
+    language = text_language(body)
+    attribute = f' lang="{language}"' if language else ""
+    opening = block("note", f'<div class="papershelf-note"{attribute}>')
+    return [*opening, body, "", *block("/note", "</div>")]
 
 
 def _related(entry: Entry, by_key: Mapping[str, Entry]) -> str:

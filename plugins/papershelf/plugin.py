@@ -14,7 +14,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .checks import feed_inputs, search_separator_problem
-from .config import PapershelfConfig, notes_folder_problem, option_error, to_settings
+from .config import PapershelfConfig, notes_folder_problem, option_error, show_review, to_settings
 from .feed import FeedInputs
 from .gitdates import GitCache
 from .i18n import ENGLISH, strings_for
@@ -72,6 +72,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         # MkDocs keeps this instance across `serve` rebuilds (it defines on_startup), so what
         # is worth keeping between builds lives here.
         self.dirty = False  # `serve --dirty` / `build --dirty`
+        self.serving = False  # `mkdocs serve`: the person editing is reading the pages
         self.cache = Cache()  # parsed .bib files and notes
         self.site_cache = SiteCache()  # pages and the index's outputs
         self.git = GitCache()  # the dates the feed takes from git, by HEAD commit
@@ -87,6 +88,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.settings = to_settings(self.config, config.config_file_path)
@@ -153,6 +155,8 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             strings=self.strings,
             cache=self.site_cache,
             feed=feed,
+            review=show_review(self.config.review, self.serving),
+            site_url=config.site_url or "",
         )
         for uri in sorted(hand_written & {self.layout.page_uri(e.paper) for e in library.entries}):
             log.info(f"{uri} is written by hand; it replaces the generated page")
@@ -198,6 +202,8 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
                     File.generated(config, uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV)
                 )
         added += [File.generated(config, uri, content=text) for uri, text in plan.data.items()]
+        # Old addresses (`aliases:`): plain files, so no theme, search or sitemap lists them.
+        added += [File.generated(config, uri, content=t) for uri, t in plan.redirects.items()]
         # The images were read (and checked) with the notes: MkDocs never opens their paths.
         added += [File.generated(config, uri, content=i.data) for uri, i in images.items()]
         return added

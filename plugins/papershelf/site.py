@@ -16,13 +16,26 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .around import Around, Surroundings
 from .feed import FEED_FILE, FeedInputs, feed_xml
 from .i18n import ENGLISH, Strings
-from .index import DATA_FILE, catalogue_json, index_files, index_html, index_inputs, versioned
+from .index import (
+    DATA_FILE,
+    catalogue_json,
+    index_files,
+    index_html,
+    index_inputs,
+    item_anchors,
+    versioned,
+)
 from .library import Settings
+from .mathguard import neutralise_tex
 from .model import Asset, Entry, Library, Note, Paper, Problem
 from .pages import NoteLinks, PageOptions, PaperPage, front_matter_json, paper_page
+from .relations import Graph, link_graph
+from .sections import redirect_html
 from .stats import stats_page
+from .suggest import TermCache, suggest
 from .templating import render
 
 FEED_TYPE = "application/atom+xml"
@@ -92,6 +105,7 @@ class PageInputs:
     options: PageOptions
     related: tuple[tuple[str, str], ...]  # (slug, title) of the papers the note relates
     body: str  # the note's text with its links pointed at the pages
+    around: Around | None = None  # what it shows of other papers: relations, suggestions, ...
 
 
 @dataclass(frozen=True)
@@ -106,6 +120,7 @@ class SiteCache:
     and list for the library they were made from (an edit of a note's text changes neither)."""
 
     pages: dict[str, CachedPage] = field(default_factory=dict)
+    terms: TermCache = field(default_factory=TermCache)  # each paper's words, for suggestions
     index_inputs: Any = None
     data: dict[str, str] | None = None
     listing: str | None = None
@@ -124,6 +139,8 @@ class SitePlan:
     strings: Strings = ENGLISH  # the interface's words
     stats_page: str = ""  # the statistics page's Markdown; "" when the site has its own
     feed: bool = False  # whether `data` holds the feed
+    redirects: Mapping[str, str] = field(default_factory=dict)  # old address's file -> HTML
+    math: bool = False  # titles on the index typeset by arithmatex
 
     @cached_property
     def page_urls(self) -> frozenset[str]:
@@ -144,33 +161,38 @@ def plan_site(
     cache: SiteCache | None = None,
     feed: FeedInputs | None = None,
     source_links: bool = False,
+    review: bool = True,
+    site_url: str = "",
 ) -> SitePlan:
     """The pages, the index and its data, the statistics page and the feed (with `feed`). A
     page the site has written by hand (its URI is in `hand_written`) takes the place of the
     generated one.
 
-    `source_links`: the pages' own HTML links to the index as Markdown links are written,
-    relative to the page's source file (`index.md?tag=x`), for a generator that rewrites
-    every link, raw HTML's too, as it rewrites Markdown's (Zensical). MkDocs leaves raw HTML
-    alone: there they are final URLs (`../?tag=x`)."""
+    `source_links`: the pages' own HTML links (to the index, to other papers) as Markdown
+    links are written, relative to the page's source file (`index.md?tag=x`), for a generator
+    that rewrites every link, raw HTML's too, as it rewrites Markdown's (Zensical). MkDocs
+    leaves raw HTML alone: there they are final URLs (`../?tag=x`). `review`: whether pages
+    mark the text repair's uncertain passages; `site_url` makes the old addresses' canonical
+    links absolute."""
     cache = cache if cache is not None else SiteCache()
     by_key = library.by_key()
     index_url = layout.url(layout.index_uri)
+    urls = {e.paper.key: layout.url(layout.page_uri(e.paper)) for e in library.entries}
+    graph = link_graph(library.entries)[0]
+    around = _surroundings(library, graph, layout, urls, strings, cache, source_links)
     pages: dict[str, PaperPage] = {}
     keys: dict[str, str] = {}
-    urls: dict[str, str] = {}
     fresh: dict[str, CachedPage] = {}
-    for entry in library.entries:
+    for i, entry in enumerate(library.entries):
         uri = layout.page_uri(entry.paper)
-        urls[entry.paper.key] = layout.url(uri)
         if uri in hand_written:
             continue
         index = _index_link(layout, uri, urls[entry.paper.key], source_links)
-        options = PageOptions(index_url=index, math=math, strings=strings)
-        fresh[entry.paper.key] = _page(entry, by_key, options, links, cache)
+        options = PageOptions(index_url=index, math=math, strings=strings, review=review)
+        fresh[entry.paper.key] = _page(entry, by_key, options, links, cache, around.of(i))
         pages[uri], keys[uri] = fresh[entry.paper.key].page, entry.paper.key
     cache.pages = fresh
-    data = _index_data(library, settings, layout, urls, catalogue, strings, cache)
+    data = _index_data(library, settings, layout, urls, catalogue, strings, cache, math)
     if cache.stats is None:
         stats_url = layout.url(layout.stats_uri)
         index = _index_link(layout, layout.stats_uri, stats_url, source_links)
@@ -187,14 +209,79 @@ def plan_site(
         strings=strings,
         stats_page="" if layout.stats_uri in hand_written else cache.stats,
         feed=feed is not None,
+        redirects=_redirects(graph, by_key, layout, urls, hand_written, strings, site_url),
+        math=math,
     )
 
 
 def _index_link(layout: Layout, uri: str, url: str, source_links: bool) -> str:
     """The index, as a link in the raw HTML of the page at `uri` (served at `url`)."""
+    return _link(layout, uri, url, layout.index_uri, source_links)
+
+
+def _link(layout: Layout, uri: str, url: str, target: str, source_links: bool) -> str:
+    """A link from the page at `uri` (served at `url`) to the page `target` (a docs URI), in
+    its raw HTML: a source path for Zensical, else the final URL."""
     if source_links:
-        return posixpath.relpath(layout.index_uri, posixpath.dirname(uri))
-    return relative_url(layout.url(layout.index_uri), url)
+        return posixpath.relpath(target, posixpath.dirname(uri))
+    return relative_url(layout.url(target), url)
+
+
+def _surroundings(
+    library: Library,
+    graph: Graph,
+    layout: Layout,
+    urls: Mapping[str, str],
+    strings: Strings,
+    cache: SiteCache,
+    source_links: bool,
+) -> Surroundings:
+    """The library as each page sees it. Suggestions leave out papers a relation already
+    shows; each paper's words are kept in `cache`, so `mkdocs serve` segments only edits."""
+    linked = {e.paper.key: graph.linked(e.paper.key) for e in library.entries}
+    anchors = item_anchors(library)
+    uris = {e.paper.key: layout.page_uri(e.paper) for e in library.entries}
+
+    def link_to(here: str, there: str) -> str:
+        return _link(layout, uris[here], urls[here], uris[there], source_links)
+
+    def back_to(key: str) -> str:
+        back = _link(layout, uris[key], urls[key], layout.index_uri, source_links)
+        return f"{back}#{anchors[key]}" if key in anchors else back
+
+    similar = suggest(library.entries, linked, cache.terms)
+    return Surroundings(library.entries, graph, similar, strings, link_to, back_to)
+
+
+def _redirects(
+    graph: Graph,
+    by_key: Mapping[str, Entry],
+    layout: Layout,
+    urls: Mapping[str, str],
+    hand_written: Container[str],
+    strings: Strings,
+    site_url: str,
+) -> dict[str, str]:
+    """A small page at each old address (`aliases:`) leading to the paper's page: plain HTML
+    files, so no theme, search index or sitemap lists them. A page written by hand at that
+    address wins."""
+    out = {}
+    for old, key in sorted(graph.aliases.items()):
+        if any(
+            u in hand_written for u in (f"{layout.path}/{old}.md", f"{layout.path}/{old}/index.md")
+        ):
+            continue
+        file = (
+            f"{layout.path}/{old}/index.html"
+            if layout.directory_urls
+            else f"{layout.path}/{old}.html"
+        )
+        here = layout.url(f"{layout.path}/{old}.md")
+        target = relative_url(urls[key], here)
+        canonical = site_url.rstrip("/") + "/" + urls[key] if site_url else ""
+        title = neutralise_tex(by_key[key].paper.title)
+        out[file] = redirect_html(title, target, canonical, strings)
+    return out
 
 
 def _page(
@@ -203,6 +290,7 @@ def _page(
     options: PageOptions,
     links: NoteLinks,
     cache: SiteCache,
+    around: Around,
 ) -> CachedPage:
     note = entry.note
     related = tuple(
@@ -210,10 +298,11 @@ def _page(
         for k in (note.related if note else ())
         if k in by_key
     )
-    inputs = PageInputs(entry.paper, note, options, related, links.rewrite(note) if note else "")
+    body = links.rewrite(note) if note else ""
+    inputs = PageInputs(entry.paper, note, options, related, body, around)
     hit = cache.pages.get(entry.paper.key)
     if hit is None or hit.inputs != inputs:
-        hit = CachedPage(inputs, paper_page(entry, by_key, options, links))
+        hit = CachedPage(inputs, paper_page(entry, by_key, options, links, around))
     return hit
 
 
@@ -225,8 +314,9 @@ def _index_data(
     catalogue: str,
     strings: Strings,
     cache: SiteCache,
+    math: bool = False,
 ) -> dict[str, str]:
-    inputs = (index_inputs(library), settings, layout, catalogue, strings)
+    inputs = (index_inputs(library), settings, layout, catalogue, strings, math)
     if inputs != cache.index_inputs or cache.data is None:
         cache.index_inputs, cache.listing, cache.stats = inputs, None, None
         data = {
@@ -273,6 +363,7 @@ def index_listing(library: Library, plan: SitePlan, layout: Layout, cache: SiteC
             lambda e: relative_url(plan.urls[e.paper.key], base),
             versioned(DATA_FILE, plan.data[data_file]),
             plan.strings,
+            plan.math,
         )
     return cache.listing
 

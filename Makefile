@@ -45,6 +45,7 @@ bench: $(TESTS)
 	$(BIN)/python bench/build_speed.py
 	$(BIN)/python bench/serve_speed.py
 	$(BIN)/python bench/index_speed.py
+	$(BIN)/python bench/suggest_speed.py
 	$(BIN)/python bench/fuzz_bib.py
 	$(BIN)/python bench/import_speed.py
 	$(BIN)/python bench/repair_accuracy.py

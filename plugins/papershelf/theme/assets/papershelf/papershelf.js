@@ -463,7 +463,7 @@
     ctrl.hay = ctrl.items.map(function (li, i) {
       var title = "", href = "", summary = "", ids = li.getAttribute("data-papershelf-key") || "";
       for (var child = li.firstElementChild; child; child = child.nextElementSibling) {
-        if (child.classList.contains("papershelf-item-title")) { title = child.textContent; href = child.href; }
+        if (child.classList.contains("papershelf-item-title")) { title = itemTitle(child); href = child.href; }
         if (child.classList.contains("papershelf-item-summary")) summary = child.textContent;
         if (child.classList.contains("papershelf-item-links")) {
           var arxiv = child.firstElementChild && ARXIV_LINK.exec(child.firstElementChild.getAttribute("href"));
@@ -480,6 +480,12 @@
       });
       return parts.join("\n");
     });
+  }
+
+  /** An item's title as written: typeset math (MathJax, KaTeX) changes its text, so an item
+   *  whose title holds math carries the title in `data-papershelf-text`. */
+  function itemTitle(link) {
+    return link.getAttribute("data-papershelf-text") || link.textContent;
   }
 
   function groupView(section, members) {

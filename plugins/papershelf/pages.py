@@ -22,7 +22,7 @@ from .markdown import fence_mask
 from .mathguard import neutralise_tex
 from .model import ET_AL, Entry, Library, Note, Paper, Problem
 from .reading import link_pieces, nest_headings, text_language
-from .review import locate_uncertain, mark_uncertain, uncertain_html
+from .review import Passage, locate_uncertain, mark_uncertain, uncertain_html
 from .safety import attribute_text, plain_title
 from .sections import back_html, pager_html, relations_html, similar_html
 from .sections import math_pieces as _math_pieces
@@ -262,7 +262,7 @@ def paper_page(
     if (title, abstract) != (paper.title, paper.abstract):
         paper = replace(paper, title=title, abstract=abstract)
         entry = replace(entry, paper=paper)
-    body = ""
+    body, passages = "", []
     if note and entry.has_note:
         passages = locate_uncertain(note) if options.review else []
         body = mark_uncertain(note, passages, options.strings)
@@ -299,32 +299,8 @@ def paper_page(
     if around and around.back:
         parts += block("back", back_html(around, options.strings))
     parts += block("header", _header(entry, options))
-    # Side by side on wide screens: the abstract beside the note, each in a column.
-    columns = bool(paper.abstract and body)
-    if columns:
-        parts += block("reading", '<div class="papershelf-reading">')
-    if paper.abstract:
-        parts += _column("abstract", block) if columns else []
-        parts += heading("abstract") + block("abstract", _abstract(paper.abstract, options.math))
-        parts += block("/abstract-column", "</div>") if columns else []
-    if note and body:
-        parts += _column("notes", block) if columns else []
-        parts += heading("notes") + _note_body(body, block)
-        review = uncertain_html(note, passages, options.strings) if options.review else ""
-        if review:
-            parts += block("uncertain", review)
-        parts += block("/notes-column", "</div>") if columns else []
-    parts += block("/reading", "</div>") if columns else []
-    if around is None:  # no view of the library: the note's `related:` list, as Markdown
-        related = _related(entry, by_key)
-        parts += heading("related-papers") + [related, ""] if related else []
-    else:
-        if around.groups:
-            parts += heading("related-papers")
-            parts += block("relations", relations_html(around, options.math))
-        if around.similar:
-            parts += heading("similar-papers")
-            parts += block("similar", similar_html(around, options.math))
+    parts += _reading(entry, body, passages, options, block, heading)
+    parts += _library(entry, by_key, around, options, block, heading)
     parts += heading("bibtex") + block("bibtex", render("bibtex.html", bibtex=paper.bibtex))
     if around and around.back:
         parts += block("pager", pager_html(around, options.strings, options.math))
@@ -393,11 +369,65 @@ def _abstract(text: str, math: bool) -> str:
     return render("abstract.html", paragraphs=paragraphs, lang=text_language(text)).strip()
 
 
-def _column(name: str, block: Callable[[str, str], list[str]]) -> list[str]:
+Block = Callable[[str, str], list[str]]  # (name, HTML) -> the marker's lines
+Heading = Callable[[str], list[str]]  # anchor -> papershelf's heading's lines
+
+
+def _reading(
+    entry: Entry,
+    body: str,
+    passages: list[Passage],
+    options: PageOptions,
+    block: Block,
+    heading: Heading,
+) -> list[str]:
+    """The abstract and the note (with the review of its repaired passages), side by side on
+    wide screens, each in a column of its own."""
+    paper, note = entry.paper, entry.note
+    columns = bool(paper.abstract and body)
+    parts = block("reading", '<div class="papershelf-reading">') if columns else []
+    if paper.abstract:
+        parts += _column("abstract", block) if columns else []
+        parts += heading("abstract") + block("abstract", _abstract(paper.abstract, options.math))
+        parts += block("/abstract-column", "</div>") if columns else []
+    if note and body:
+        parts += _column("notes", block) if columns else []
+        parts += heading("notes") + _note_body(body, block)
+        review = uncertain_html(note, passages, options.strings) if options.review else ""
+        if review:
+            parts += block("uncertain", review)
+        parts += block("/notes-column", "</div>") if columns else []
+    return parts + (block("/reading", "</div>") if columns else [])
+
+
+def _library(
+    entry: Entry,
+    by_key: Mapping[str, Entry],
+    around: Around | None,
+    options: PageOptions,
+    block: Block,
+    heading: Heading,
+) -> list[str]:
+    """The other papers the page links to: relations both ways and similar papers; without
+    a view of the library (`around`), the note's `related:` list, as Markdown."""
+    if around is None:
+        related = _related(entry, by_key)
+        return heading("related-papers") + [related, ""] if related else []
+    parts = []
+    if around.groups:
+        parts += heading("related-papers") + block(
+            "relations", relations_html(around, options.math)
+        )
+    if around.similar:
+        parts += heading("similar-papers") + block("similar", similar_html(around, options.math))
+    return parts
+
+
+def _column(name: str, block: Block) -> list[str]:
     return block(f"{name}-column", f'<div class="papershelf-{name}-column">')
 
 
-def _note_body(body: str, block: Callable[[str, str], list[str]]) -> list[str]:
+def _note_body(body: str, block: Block) -> list[str]:
     """The note between papershelf's own opening and closing tags, which say its language
     when it is clear (`lang="zh-Hans"`)."""
     language = text_language(body)

@@ -182,3 +182,24 @@ def test_dirty_serve_redoes_what_reads_the_library_and_drops_a_removed_paper(
     assert "3 papers; newest: " in home.read_text(encoding="utf-8")
     assert not (out / "papers" / "newest2030").exists()
     assert (out / "papers" / "nonote2022" / "index.html").is_file()  # the others stay
+
+
+def test_a_backlink_appears_when_another_note_starts_relating(
+    site: Path, tmp_path: Path, monkeypatch
+) -> None:
+    out = tmp_path / "out"
+    rebuild(site, out, first=True)
+    page = out / "papers" / "nonote2022" / "index.html"
+    assert "data-papershelf-backlink" not in page.read_text(encoding="utf-8")
+    calls = count_page_renders(monkeypatch)
+    note = site / "bib" / "notes" / "deepnet.md"
+    note.write_text(
+        note.read_text(encoding="utf-8").replace(
+            "status: reading\n", "status: reading\nrelations: {extends: [nonote2022]}\n"
+        ),
+        encoding="utf-8",
+    )
+    rebuild(site, out)
+    html = page.read_text(encoding="utf-8")
+    assert 'data-papershelf-backlink="extends">\n<dt>Extended by</dt>' in html
+    assert "nonote2022" in calls and "Muller2024:Deep/Nets" in calls  # both ends redone

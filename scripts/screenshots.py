@@ -32,7 +32,7 @@ SHOTS = {
     "paper-wide-light": ("example", PAPER, 1280, 900, False, False, None, False),
     "paper-wide-dark": ("example", PAPER, 1280, 900, True, False, "#related-papers", False),
     "paper-phone-light": ("example", PAPER, 390, 844, False, True, None, False),
-    "paper-phone-dark": ("example", PAPER, 390, 844, True, True, ".papershelf-pager", False),
+    "paper-phone-dark": ("example", PAPER, 390, 844, True, True, "#related-papers", False),
     "paper-print": ("example", PAPER, 800, 1800, False, False, None, True),
     "mkdocs-light": ("fixture", "papers/zhang2023chinese/", 1280, 800, False, False, None, False),
     "mkdocs-dark": ("fixture", "papers/muller2024-deep-nets/", 1280, 800, True, False, None, False),
@@ -115,7 +115,7 @@ def main() -> None:
             if printed:
                 page.emulate_media(media="print")
             if scroll:
-                page.eval_on_selector(scroll, "el => el.scrollIntoView()")
+                page.eval_on_selector(scroll, "el => { el.scrollIntoView(); scrollBy(0, -72); }")
             page.wait_for_timeout(500)
             page.screenshot(path=str(out / f"{name}.png"))
             context.close()

@@ -277,6 +277,29 @@ def test_no_injection_runs_script_or_leaves_the_site(sites, serve, page, theme: 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("theme", ["material", "mkdocs"])
+def test_titles_typeset_on_the_index_and_beside_papers_make_no_link(
+    sites, serve, page, theme
+) -> None:
+    base = serve(sites[theme])
+    for path in ("papers/", "papers/rich/"):  # the index; the evil one is rich's neighbour
+        requests = open_page(page, base, path)
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("() => MathJax.startup.promise")
+        assert (
+            page.locator(
+                ".papershelf-item-title mjx-container, .papershelf-pager mjx-container"
+            ).count()
+            >= 2
+        )
+        links = page.eval_on_selector_all(
+            ".papershelf-item-title mjx-container a, .papershelf-pager mjx-container a",
+            "links => links.map(a => a.href)",
+        )
+        assert (links, page.evaluate("() => window.__tripped"), requests) == ([], [], []), path
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("theme", ["material", "mkdocs"])
 def test_theme_and_papershelf_hooks_are_their_own(sites, serve, page, theme: str) -> None:
     base = serve(sites[theme])
     open_paper(page, base, "evil")
@@ -328,7 +351,10 @@ def test_material_extensions_still_work_in_a_sanitized_note(sites, serve, page, 
     assert page.locator(".highlight [data-clipboard-target]").count() == 1  # the copy button
     assert page.locator('a[href="#__codelineno-0-1"]').count() == 1  # line anchors
     assert page.locator(".twemoji svg").count() == 1
-    assert page.locator("mjx-container").count() == 3
+    assert page.locator(".papershelf-note mjx-container").count() == 3
+    # The evil paper's title, typeset in the previous / next bar, makes no link either.
+    assert page.locator(".papershelf-pager mjx-container").count() == 2
+    assert page.locator(".papershelf-pager mjx-container a").count() == 0
     assert page.locator('mjx-container a[href="https://example.org/ok"]').count() == 1
     # Every link into the page, from the note, its footnotes, the permalinks and the table
     # of contents Material renders, lands on an element.

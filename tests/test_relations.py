@@ -333,3 +333,18 @@ def test_strict_fails_on_each_bad_relation_and_check_reports_the_same(tmp_path: 
     zhang = page_of(out, "zhang2023chinese")
     assert "data-papershelf-relation" not in zhang and "正文。" in zhang
     assert 'http-equiv="refresh"' not in page_of(out, "nonote2022")  # its page, no redirect
+
+
+def test_a_note_link_to_an_old_key_finds_the_renamed_paper(load) -> None:
+    from papershelf.pages import NoteLinks
+
+    library = load(
+        BIB,
+        {
+            "a2024.md": "---\naliases: [Old-A]\n---\n",
+            "b2023.md": "See [A](old-a.md#method) and [C](c2022.md).\n",
+        },
+    )
+    links = NoteLinks.of(library, "bib/notes")
+    body = links.rewrite(library.by_key()["b2023"].note)
+    assert "[A](a2024.md#method)" in body and "[C](c2022.md)" in body

@@ -164,6 +164,9 @@ class NoteLinks:
                 targets.setdefault(entry.paper.arxiv.lower(), entry.paper.slug)
             if entry.note:
                 targets.setdefault(Path(entry.note.path).stem.lower(), entry.paper.slug)
+                # A link to a paper by a key it had before (`aliases:`) still finds it.
+                for alias in entry.note.aliases:
+                    targets.setdefault(alias.name.lower(), entry.paper.slug)
         return cls(notes.strip("/"), targets, path, published)
 
     def subfolder(self, note: Note) -> str:

@@ -93,7 +93,7 @@ def redirect_html(
     tells search engines where the paper is now (`canonical`) and not to index it."""
     return render(
         "redirect.html",
-        lang=language or strings.language,
+        lang=(language or strings.language).replace("_", "-"),  # the mkdocs theme's zh_CN
         title=strings("redirect.title", title=title),
         text=strings("redirect.text"),
         paper=title,

@@ -180,7 +180,7 @@ def test_mkdocs_with_the_plugin_makes_its_own_pages_over_generated_ones(tmp_path
     assert result.returncode == 0, result.stderr
     assert "is written by hand" not in result.stderr
     html = (tmp_path / "out" / "papers" / "zhang2023chinese" / "index.html").read_text("utf-8")
-    assert "papershelf-page" not in html and html.count('class="papershelf-paper"') == 1
+    assert "<!-- papershelf-page" not in html and html.count('class="papershelf-paper"') == 1
     index = (tmp_path / "out" / "papers" / "index.html").read_text("utf-8")
     assert index.count("data-papershelf-key=") == 3  # one list, not the generated one as well
 

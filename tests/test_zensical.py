@@ -99,7 +99,7 @@ def test_zensical_builds_every_paper_page_with_the_plugins_header_and_bibtex(bui
             assert f'id="{anchor}"' in theirs, (record["key"], anchor)
         found = scan(theirs)
         assert not found.handlers and not found.unsafe_links, record["key"]
-        assert "papershelf-page" not in theirs and "papershelf:end" not in theirs
+        assert "<!-- papershelf-page" not in theirs and "papershelf:end" not in theirs
 
 
 def test_the_index_data_and_list_are_the_plugins(built) -> None:

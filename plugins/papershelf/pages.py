@@ -392,15 +392,15 @@ def _reading(
     if paper.abstract:
         parts += _column("abstract", block) if columns else []
         parts += heading("abstract") + block("abstract", _abstract(paper.abstract, options.math))
-        parts += block("/abstract-column", "</div>") if columns else []
+        parts += block("abstract-column-end", "</div>") if columns else []
     if note and body:
         parts += _column("notes", block) if columns else []
         parts += heading("notes") + _note_body(body, block)
         review = uncertain_html(note, passages, options.strings) if options.review else ""
         if review:
             parts += block("uncertain", review)
-        parts += block("/notes-column", "</div>") if columns else []
-    return parts + (block("/reading", "</div>") if columns else [])
+        parts += block("notes-column-end", "</div>") if columns else []
+    return parts + (block("reading-end", "</div>") if columns else [])
 
 
 def _library(
@@ -436,7 +436,7 @@ def _note_body(body: str, block: Block) -> list[str]:
     language = text_language(body)
     attribute = f' lang="{language}"' if language else ""
     opening = block("note", f'<div class="papershelf-note"{attribute}>')
-    return [*opening, body, "", *block("/note", "</div>")]
+    return [*opening, body, "", *block("note-end", "</div>")]
 
 
 def _related(entry: Entry, by_key: Mapping[str, Entry]) -> str:

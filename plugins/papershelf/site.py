@@ -8,12 +8,14 @@ carries what is worth keeping across `mkdocs serve` rebuilds.
 
 from __future__ import annotations
 
+import html
 import posixpath
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from .fulltext import FulltextCache, fulltext_files
 from .i18n import ENGLISH, Strings
 from .index import DATA_FILE, catalogue_json, index_files, index_html, index_inputs, versioned
 from .library import Settings
@@ -21,6 +23,7 @@ from .model import Asset, Entry, Library, Note, Paper, Problem
 from .pages import NoteLinks, PageOptions, PaperPage, front_matter_json, paper_page
 
 INDEX_MARKER = "<!-- papershelf-index -->"
+SCRIPT = "assets/papershelf/papershelf.js"  # the script every page loads
 
 
 def index_page(strings: Strings = ENGLISH) -> str:
@@ -87,13 +90,15 @@ class CachedPage:
 
 @dataclass
 class SiteCache:
-    """Kept across `mkdocs serve` rebuilds: pages by citation key, and the index's data files
-    and list for the library they were made from (an edit of a note's text changes neither)."""
+    """Kept across `mkdocs serve` rebuilds: pages by citation key, the index's data files and
+    list for the library they were made from (an edit of a note's text changes neither), and
+    the full-text index's tokens by paper."""
 
     pages: dict[str, CachedPage] = field(default_factory=dict)
     index_inputs: Any = None
     data: dict[str, str] | None = None
     listing: str | None = None
+    fulltext: FulltextCache = field(default_factory=FulltextCache)
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,7 @@ class SitePlan:
     keys: Mapping[str, str]  # generated page's URI -> its citation key
     urls: Mapping[str, str]  # citation key -> its page's site URL (generated or hand-written)
     index_page: str  # the index page's Markdown; "" when the site has its own
-    data: Mapping[str, str]  # data files: the index's, and the catalogue
+    data: Mapping[str, str]  # data files: the index's (full-text index too), and the catalogue
     strings: Strings = ENGLISH  # the interface's words
 
     @cached_property
@@ -121,12 +126,14 @@ def plan_site(
     links: NoteLinks,
     hand_written: Container[str] = (),
     catalogue: str = "papers.json",
+    fulltext: bool = True,
     math: bool = False,
     strings: Strings = ENGLISH,
     cache: SiteCache | None = None,
 ) -> SitePlan:
     """The pages, the index and its data. A page the site has written by hand (its URI is in
-    `hand_written`) takes the place of the generated one."""
+    `hand_written`) takes the place of the generated one. `fulltext`: the index searches
+    abstracts and notes through a full-text index (fulltext.py)."""
     cache = cache if cache is not None else SiteCache()
     by_key = library.by_key()
     index_url = layout.url(layout.index_uri)
@@ -144,12 +151,16 @@ def plan_site(
         fresh[entry.paper.key] = _page(entry, by_key, options, links, cache)
         pages[uri], keys[uri] = fresh[entry.paper.key].page, entry.paper.key
     cache.pages = fresh
+    data = _index_data(library, settings, layout, urls, catalogue, fulltext, strings, cache)
+    if fulltext:
+        files = fulltext_files(library, cache.fulltext)
+        data = {**data, **{f"{layout.path}/{name}": text for name, text in files.items()}}
     return SitePlan(
         pages=pages,
         keys=keys,
         urls=urls,
         index_page="" if layout.index_uri in hand_written else index_page(strings),
-        data=_index_data(library, settings, layout, urls, catalogue, strings, cache),
+        data=data,
         strings=strings,
     )
 
@@ -180,16 +191,15 @@ def _index_data(
     layout: Layout,
     urls: Mapping[str, str],
     catalogue: str,
+    fulltext: bool,
     strings: Strings,
     cache: SiteCache,
 ) -> dict[str, str]:
-    inputs = (index_inputs(library), settings, layout, catalogue, strings)
+    inputs = (index_inputs(library), settings, layout, catalogue, fulltext, strings)
     if inputs != cache.index_inputs or cache.data is None:
         cache.index_inputs, cache.listing = inputs, None
-        data = {
-            f"{layout.path}/{name}": text
-            for name, text in index_files(library, settings.facets, strings).items()
-        }
+        files = index_files(library, settings.facets, strings, fulltext=fulltext)
+        data = {f"{layout.path}/{name}": text for name, text in files.items()}
         if catalogue:
             data[catalogue] = catalogue_json(library, lambda e: urls[e.paper.key], settings.facets)
         cache.data = data
@@ -208,6 +218,22 @@ def index_listing(library: Library, plan: SitePlan, layout: Layout, cache: SiteC
             plan.strings,
         )
     return cache.listing
+
+
+def with_search_link(output: str, plan: SitePlan, layout: Layout, page_url: str) -> str:
+    """A page's HTML whose papershelf script knows where the index is, from that page, and
+    the words of the link it adds to the theme's search box ("Search 41 papers and their
+    notes for “q”"): the theme's search no longer holds the paper pages."""
+    count = len(plan.urls)
+    if not count or f'{SCRIPT}"' not in output:
+        return output
+    index = relative_url(layout.url(layout.index_uri), page_url)
+    label = plan.strings.count("search.link", count, q="{q}")
+    attributes = (
+        f' data-papershelf-search="{html.escape(index)}"'
+        f' data-papershelf-search-label="{html.escape(label)}"'
+    )
+    return output.replace(f'{SCRIPT}"', f'{SCRIPT}"{attributes}', 1)
 
 
 def note_images(library: Library, layout: Layout) -> dict[str, Asset]:

@@ -72,12 +72,14 @@ _COMPOUND = re.compile(f"(?<!{_LETTER}){_LETTER}+(?:[-.]{_LETTER}+)+")
 _JOINER = re.compile("[-.]")
 _PAIR = re.compile(f"(?=([{CJK}]{{2}}))")
 _CHAR = re.compile(f"[{CJK}]")
+_LAST_WORD = re.compile(f"{_LETTER}+$")
 _RUNS = re.compile(f"([{CJK}]+)|({_LETTER}+(?:[-.]{_LETTER}+)*)")
 
 
 def text_tokens(folded: str) -> set[str]:
     """The distinct tokens of a folded text: words, compounds, CJK characters and pairs."""
-    folded = folded[:MAX_INDEXED]
+    if len(folded) > MAX_INDEXED:  # cut, without the word cut in two
+        folded = _LAST_WORD.sub("", folded[:MAX_INDEXED])
     tokens = set(_WORD.findall(folded))
     if "-" in folded or "." in folded:
         compounds = set(_COMPOUND.findall(folded))
@@ -123,7 +125,7 @@ def _spread(count: int, limit: int) -> list[int]:
 
 # ---------------------------------------------------------------- a note as plain text
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
-_FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
 # Applied in this order to the text outside code blocks, as a whole (re.MULTILINE).
 _MARKUP = [
     (re.compile(p, re.MULTILINE), by)
@@ -132,10 +134,10 @@ _MARKUP = [
         (r'^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+"([^"\n]*)")?[ \t]*$', r"\1"),
         # thematic breaks, table rules, reference definitions `[id]: url`
         (r"^[ \t]*(?:[-*_][ \t]*){3,}$|^[ \t|:-]*-{3,}[ \t|:-]*$", ""),
+        (r"\[\^[^\]\n]+\]:?", ""),  # footnote marks (their text stays)
         (r"^[ ]{0,3}\[[^\]\n]+\]:.*$", ""),
-        # images and links: their text; footnote references
+        # images and links: their text
         (r"!?\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])", r"\1"),
-        (r"\[\^[^\]\n]+\]:?", ""),
         # HTML: a line break is a space, other tags go without one
         (r"<br\s*/?>", " "),
         (r"</?[A-Za-z][^>\n]*>", ""),
@@ -159,7 +161,7 @@ def note_text(body: str) -> str:
     function or a command they saw). A tag is removed without a space, so `强化<b>学习</b>`
     still reads 强化学习. Lines are kept, blank ones dropped."""
     lines = _COMMENT.sub("", body).split("\n")
-    parts, prose = [], []
+    parts, prose, fence = [], [], ""
     for line, fenced in zip(lines, fence_mask(lines), strict=True):
         if not fenced:
             prose.append(line)
@@ -167,7 +169,18 @@ def note_text(body: str) -> str:
         if prose:
             parts.append(_plain("\n".join(prose)))
             prose = []
-        if not _FENCE.match(line):
+        # The fence lines go, the code stays (as fence_mask reads a fence's end).
+        match = _FENCE.match(line)
+        if not fence:
+            fence = match.group(1) if match else "```"
+        elif (
+            match
+            and match.group(1)[0] == fence[0]
+            and len(match.group(1)) >= len(fence)
+            and not match.group(2).strip()
+        ):
+            fence = ""
+        else:
             parts.append(line)
     if prose:
         parts.append(_plain("\n".join(prose)))

@@ -118,10 +118,11 @@ def test_a_lookup_finds_what_the_chunk_files_hold(index_page) -> None:
     assert any(got[0]) and not any(got[9])  # the test can tell found from not found
 
 
-def reference_tiers(hay: list[str], titles: list[str], words: list[str], levels) -> list[int]:
+def reference_tiers(hay: list[str], titles: list[str], words: list[str], levels) -> list[tuple]:
+    """Per paper: its tier (the worst place of a word) and whether a word needed the index."""
     out = []
     for i, text in enumerate(hay):
-        places = []
+        places, in_text = [], False
         for j, word in enumerate(words):
             if word in titles[i]:
                 places.append(0)
@@ -129,9 +130,10 @@ def reference_tiers(hay: list[str], titles: list[str], words: list[str], levels)
                 places.append(1)
             elif levels[j] is not None and levels[j][i]:
                 places.append(levels[j][i])
+                in_text = True
             else:
                 places.append(255)
-        out.append(max(places))
+        out.append((max(places), int(in_text and max(places) < 255)))
     return out
 
 
@@ -150,12 +152,14 @@ def test_words_combine_into_tiers_like_a_plain_model(index_page) -> None:
                  const ends = Int32Array.from(titles.map(t => t.length));
                  const r = window.papershelf.matchText(hay, ends, words,
                    levels.map(l => l && Uint8Array.from(l)));
-                 return [Array.from(r.tier), Array.from(r.mask)];
+                 return [Array.from(r.tier), Array.from(r.mask), Array.from(r.inText)];
                }""",
             [hay, titles, words, levels],
         )
         expected = reference_tiers(hay, titles, words, levels)
-        assert got[0] == expected and got[1] == [int(t != 255) for t in expected], words
+        assert got[0] == [tier for tier, _ in expected], words
+        assert got[1] == [int(tier != 255) for tier, _ in expected], words
+        assert got[2] == [in_text for _, in_text in expected], words
 
 
 @pytest.mark.parametrize(

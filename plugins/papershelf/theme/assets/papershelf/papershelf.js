@@ -326,24 +326,26 @@
 
   /** Which papers match every query word, and how well: per paper its tier, 0 when every word
       is in its title, 1 when each is in the title, the other fields (`hay`) or the abstract,
-      2 when a note is needed, NONE when some word is nowhere. `titleEnd[i]`: where the title
-      ends in `hay[i]`. `levels[j]`: word j's full-text levels, or null (not loaded: the
-      word is looked for in `hay` only). Null when there is no query. */
+      2 when a note is needed, NONE when some word is nowhere; and `inText`, whether some word
+      was found in the abstract or note only (so a snippet can show where). `titleEnd[i]`:
+      where the title ends in `hay[i]`. `levels[j]`: word j's full-text levels, or null (not
+      loaded: the word is looked for in `hay` only). Null when there is no query. */
   function matchText(hay, titleEnd, words, levels) {
     if (!words.length) return null;
-    var n = hay.length, tier = new Uint8Array(n), mask = new Uint8Array(n);
+    var n = hay.length, tier = new Uint8Array(n), mask = new Uint8Array(n), inText = new Uint8Array(n);
     for (var i = 0; i < n; i++) {
       var worst = 0, text = hay[i];
       for (var j = 0; j < words.length && worst !== NONE; j++) {
         var at = text.indexOf(words[j]), place = NONE;
         if (at >= 0) place = at < titleEnd[i] ? 0 : 1;
-        else if (levels[j] && levels[j][i]) place = levels[j][i];
+        else if (levels[j] && levels[j][i]) { place = levels[j][i]; inText[i] = 1; }
         if (place > worst) worst = place;
       }
       tier[i] = worst;
       mask[i] = worst === NONE ? 0 : 1;
+      if (!mask[i]) inText[i] = 0;
     }
-    return { mask: mask, tier: tier };
+    return { mask: mask, tier: tier, inText: inText };
   }
 
   /** Where the first query segment occurs in a text, as [before, match, after] (null when
@@ -1316,15 +1318,15 @@
     var sn = ctrl.snippets, ft = ctrl.fulltext, words = queryWords(ctrl.state.q);
     var key = words.length && ft.manifest ? words.join(" ") : null;
     if (key !== sn.key) {
-      sn.els.forEach(function (el) { el.remove(); });
+      sn.els.forEach(function (el) { if (el) el.remove(); });
       sn.els.clear();
       sn.queue = [];
       sn.key = key;
     }
     if (!key || !ctrl.result) return;
-    var tier = ctrl.textMatch.tier;
+    var inText = ctrl.textMatch.inText; // matched in an abstract or a note: worth showing where
     nearHits(ctrl).forEach(function (i) {
-      if (tier[i] > 0 && !sn.els.has(i) && sn.queue.indexOf(i) < 0) sn.queue.push(i);
+      if (inText[i] && !sn.els.has(i) && sn.queue.indexOf(i) < 0) sn.queue.push(i);
     });
     pumpSnippets(ctrl);
   }
@@ -1509,9 +1511,9 @@
       else results.parentNode.insertBefore(link, results);
       var update = function () {
         var q = input.value.trim().slice(0, MAX_QUERY), url = new URL(SITE.index.href);
-        url.search = q ? "?q=" + encode(q) : "";
+        url.search = "?q=" + encode(q);
         link.hidden = !q;
-        link.href = url.href;
+        if (q) link.href = url.href; else link.removeAttribute("href"); // no link to nothing
         link.textContent = SITE.label.replace("{q}", function () { return q; });
       };
       input.addEventListener("input", update);

@@ -190,6 +190,7 @@
   var MIN_PREFIX = 3; // a shorter Latin word matches exactly, not by prefix
   var MAX_PAIRS = 8; // a Chinese run looks up at most this many of its character pairs
   var NONE = 255; // no match, in a tier table
+  var SEARCHED_WORDS = 12; // words looked up in the full-text index; any more: other fields only
   var OWN_CHUNK = /^[0-9a-f]{12}$/, OWN_SLUG = /^[a-z0-9][a-z0-9-]{0,99}$/;
 
   /** The runs of a folded query word: Chinese/Japanese runs and (compound) words. */
@@ -1262,7 +1263,7 @@
     if (key !== ctrl.textKey) {
       ctrl.textKey = key;
       if (words.length) { readText(ctrl); openFulltext(ctrl); }
-      var levels = words.map(function (w) { return wordLevels(ctrl, w); });
+      var levels = words.map(function (w, j) { return j < SEARCHED_WORDS ? wordLevels(ctrl, w) : null; });
       ctrl.waiting = levels.some(function (l) { return l === undefined; }) ||
         (words.length > 0 && !!ctrl.model.fulltext && !ft.manifest && !ft.failed);
       ctrl.textMatch = matchText(ctrl.hay, ctrl.titleEnd, words, levels);

@@ -89,6 +89,8 @@ def test_only_the_start_of_a_huge_text_is_indexed() -> None:
     ("word", "lookups"),
     [
         pytest.param("retrieval", [Lookup("retrieval", True)], id="prefix"),
+        pytest.param("x" * 45, [Lookup("x" * 40, True), Lookup("xxxxx", True)], id="long-word"),
+        pytest.param("a-" * 30 + "b", [Lookup(("a-" * 20)[:40], True)], id="long-compound"),
         pytest.param("rl", [Lookup("rl", False)], id="short-exact"),
         pytest.param("search-r1", [Lookup("search-r1", True)], id="compound"),
         pytest.param("幻", [Lookup("幻", False)], id="one-character"),
@@ -120,7 +122,9 @@ def has(tokens: set[str], lookup: Lookup) -> bool:
     return lookup.token in tokens
 
 
-WORDS = st.text(alphabet="abcé强化学习检索幻觉-. 12", min_size=1, max_size=40)
+WORDS = st.text(alphabet="abcé强化学习检索幻觉-. 12", min_size=1, max_size=40) | st.text(
+    alphabet="aab-.", min_size=30, max_size=130
+)  # words and compounds longer than a token (40 characters)
 
 
 @settings(deadline=None)

@@ -33,7 +33,9 @@ QUERY_ALPHABET = (
 
 def queries(n: int = 300) -> list[str]:
     rng = random.Random(1202)
-    return TRICKY + ["".join(rng.choices(QUERY_ALPHABET, k=rng.randint(1, 16))) for _ in range(n)]
+    long = ["x" * 41, "y" * 90 + "-z", "a-" * 40 + "b", "Qwen2.5-7B-Instruct-" + "v" * 50]
+    randoms = ["".join(rng.choices(QUERY_ALPHABET, k=rng.randint(1, 16))) for _ in range(n)]
+    return TRICKY + long + randoms
 
 
 @pytest.fixture(scope="module")

@@ -58,6 +58,11 @@ BITMAP_SHARE = 6
 # fetch a large part of the vocabulary); a Chinese run looks up at most MAX_PAIRS pairs.
 MIN_PREFIX = 3
 MAX_PAIRS = 8
+# A token has at most MAX_TOKEN characters: a longer word is indexed in pieces of that many, a
+# compound from each of its parts cut there; parts beyond MAX_CHAIN characters into a chain of
+# joined words (a URL, a megabyte of `a-a-a`) are indexed as words only.
+MAX_TOKEN = 40
+MAX_CHAIN = 200
 
 # Han (with 々 〆 〇), hiragana and katakana letters. Hangul is not here: folding decomposes
 # its syllables into jamo, which are letters like any other and Korean puts spaces between
@@ -67,27 +72,30 @@ CJK = (
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 )
 _LETTER = f"[^\\W_{CJK}]"  # a letter or digit outside CJK (Python's \w is Unicode-aware)
-_WORD = re.compile(f"{_LETTER}+")
+# Every pattern here reads its text once: no part of one can match what the next part does.
+_WORD = re.compile(f"{_LETTER}{{1,{MAX_TOKEN}}}")
 _COMPOUND = re.compile(f"(?<!{_LETTER}){_LETTER}+(?:[-.]{_LETTER}+)+")
 _JOINER = re.compile("[-.]")
 _PAIR = re.compile(f"(?=([{CJK}]{{2}}))")
 _CHAR = re.compile(f"[{CJK}]")
-_LAST_WORD = re.compile(f"{_LETTER}+$")
+_LEADING_WORD = re.compile(f"{_LETTER}+")
 _RUNS = re.compile(f"([{CJK}]+)|({_LETTER}+(?:[-.]{_LETTER}+)*)")
 
 
 def text_tokens(folded: str) -> set[str]:
     """The distinct tokens of a folded text: words, compounds, CJK characters and pairs."""
-    if len(folded) > MAX_INDEXED:  # cut, without the word cut in two
-        folded = _LAST_WORD.sub("", folded[:MAX_INDEXED])
+    if len(folded) > MAX_INDEXED:  # cut, without the word cut in two (read from the end)
+        cut = folded[:MAX_INDEXED]
+        partial = (
+            _LEADING_WORD.match(cut[::-1]) if _LEADING_WORD.match(folded, MAX_INDEXED) else None
+        )
+        folded = cut[: len(cut) - partial.end()] if partial else cut
     tokens = set(_WORD.findall(folded))
     if "-" in folded or "." in folded:
-        compounds = set(_COMPOUND.findall(folded))
-        tokens |= compounds
-        for compound in compounds:
-            if len(_JOINER.findall(compound)) > 1:  # `qwen2.5-7b` is also found as `5-7b`
-                starts = [m.end() for m in _JOINER.finditer(compound)]
-                tokens.update(compound[s:] for s in starts[:-1])
+        for compound in set(_COMPOUND.findall(folded)):
+            # `qwen2.5-7b` is found as `qwen2.5-7b`, and as `5-7b` from its second part.
+            starts = [0, *(m.end() for m in _JOINER.finditer(compound, 0, MAX_CHAIN))]
+            tokens.update(compound[s : s + MAX_TOKEN] for s in starts if s < len(compound))
     if not folded.isascii():
         tokens.update(_PAIR.findall(folded))
         tokens.update(_CHAR.findall("".join(set(folded))))
@@ -107,8 +115,12 @@ def query_lookups(word: str) -> list[Lookup]:
     The Python twin of `lookups` in papershelf.js (tests and benchmarks use it)."""
     out: list[Lookup] = []
     for cjk, latin in _RUNS.findall(word):
-        if latin:
-            out.append(Lookup(latin, len(latin) >= MIN_PREFIX))
+        if _JOINER.search(latin):
+            out.append(Lookup(latin[:MAX_TOKEN], True))
+        elif latin:  # in the index's pieces; a piece after the first goes on in the text
+            pieces = [latin[i : i + MAX_TOKEN] for i in range(0, len(latin), MAX_TOKEN)]
+            out.append(Lookup(pieces[0], len(latin) >= MIN_PREFIX))
+            out += [Lookup(piece, True) for piece in pieces[1:]]
         elif len(cjk) == 1:
             out.append(Lookup(cjk, False))
         else:
@@ -133,15 +145,16 @@ _MARKUP = [
         # admonitions and details (`!!! note "Title"`): the title stays
         (r'^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+"([^"\n]*)")?[ \t]*$', r"\1"),
         # thematic breaks, table rules, reference definitions `[id]: url`
-        (r"^[ \t]*(?:[-*_][ \t]*){3,}$|^[ \t|:-]*-{3,}[ \t|:-]*$", ""),
-        (r"\[\^[^\]\n]+\]:?", ""),  # footnote marks (their text stays)
-        (r"^[ ]{0,3}\[[^\]\n]+\]:.*$", ""),
-        # images and links: their text
-        (r"!?\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])", r"\1"),
+        (r"^[ \t]*(?:[-*_][ \t]*){3,}$|^(?=[^\n]*---)[ \t|:-]+$", ""),
+        (r"\[\^[^\[\]\n]+\]:?", ""),  # footnote marks (their text stays)
+        (r"^[ ]{0,3}\[[^\[\]\n]+\]:.*$", ""),
+        # images and links: their text. (No `[` inside the brackets, no `(` inside the target:
+        # a line of a thousand unclosed ones is read once, not once from each.)
+        (r"!?\[([^\[\]\n]*)\](?:\([^()\n]*\)|\[[^\[\]\n]*\])", r"\1"),
         # HTML: a line break is a space, other tags go without one
         (r"<br\s*/?>", " "),
-        (r"</?[A-Za-z][^>\n]*>", ""),
-        (r"\{:?[ \t]*[#.][^}\n]*\}", ""),  # attribute lists
+        (r"</?[A-Za-z][^<>\n]*>", ""),
+        (r"\{:?[ \t]*[#.][^{}\n]*\}", ""),  # attribute lists
         # the markers of headings, quotes and lists, however nested
         (r"^(?:[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+))+", ""),
         (r"\*\*|__|~~|==", ""),

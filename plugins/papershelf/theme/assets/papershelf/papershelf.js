@@ -189,6 +189,7 @@
   var IS_LETTER = new RegExp("^" + LETTER + "$", "u");
   var MIN_PREFIX = 3; // a shorter Latin word matches exactly, not by prefix
   var MAX_PAIRS = 8; // a Chinese run looks up at most this many of its character pairs
+  var MAX_TOKEN = 40; // characters of a token: longer words are indexed in pieces
   var NONE = 255; // no match, in a tier table
   var SEARCHED_WORDS = 12; // words looked up in the full-text index; any more: other fields only
   var OWN_CHUNK = /^[0-9a-f]{12}$/, OWN_SLUG = /^[a-z0-9][a-z0-9-]{0,99}$/;
@@ -211,8 +212,12 @@
     };
     segments(word).forEach(function (seg) {
       var t = seg.text, chars = Array.from(t);
-      if (!seg.cjk) add(t, chars.length >= MIN_PREFIX);
-      else if (chars.length === 1) add(t, false);
+      if (!seg.cjk && /[\-.]/.test(t)) add(chars.slice(0, MAX_TOKEN).join(""), true);
+      else if (!seg.cjk) { // in the index's pieces; a piece after the first goes on in the text
+        for (var k = 0; k < chars.length; k += MAX_TOKEN) {
+          add(chars.slice(k, k + MAX_TOKEN).join(""), k > 0 || chars.length >= MIN_PREFIX);
+        }
+      } else if (chars.length === 1) add(t, false);
       else spread(chars.length - 1, MAX_PAIRS).forEach(function (i) { add(chars[i] + chars[i + 1], false); });
     });
     return out;

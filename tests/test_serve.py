@@ -181,3 +181,29 @@ def test_dirty_serve_redoes_what_reads_the_library_and_drops_a_removed_paper(
     assert "3 papers; newest: " in home.read_text(encoding="utf-8")
     assert not (out / "papers" / "newest2030").exists()
     assert (out / "papers" / "nonote2022" / "index.html").is_file()  # the others stay
+
+
+def test_a_note_edit_reaches_the_fulltext_index_and_reads_that_note_only(
+    site: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import papershelf.fulltext as fulltext
+
+    out = tmp_path / "out"
+    rebuild(site, out, first=True)
+    calls = count_index_builds(monkeypatch)
+    read: list[str] = []
+    real = fulltext.paper_text
+    monkeypatch.setattr(fulltext, "paper_text", lambda *a: read.append(a[1]) or real(*a))
+    note = site / "bib" / "notes" / "deepnet.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nZanzibar.\n", encoding="utf-8")
+    rebuild(site, out)
+    assert calls == []  # the list and its data files stay
+    assert len(read) == 1 and "Zanzibar" in read[0]  # the other papers' tokens are kept
+    chunks = (out / "papers" / "index-fulltext").glob("*.txt")
+    assert any(
+        line.startswith("zanzibar\t") for c in chunks for line in c.read_text("utf-8").split("\n")
+    )
+    text = (out / "papers" / "index-fulltext" / "text" / "muller2024-deep-nets.txt").read_text(
+        "utf-8"
+    )
+    assert text.endswith("Zanzibar.")

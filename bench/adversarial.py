@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from papershelf.fulltext import fulltext_files
 from papershelf.index import catalogue_json, index_files, index_html
 from papershelf.library import Cache, Settings, load_library
 from papershelf.pages import paper_markdown
@@ -482,6 +483,22 @@ def uncertain_on_markup_runs(size: int) -> Case:
     return with_note("---\nuncertain:\n" + spans + "---\n" + line + "\n")
 
 
+@shape("render")
+def note_markup_runs(size: int) -> Case:
+    """A note of one line of unclosed Markdown and HTML: `[`, `[x](`, `[^`, `<a`, `{#`, table
+    rules, escapes (the full-text index strips the markup; a pattern that read on to the end
+    of the line from each opening would be quadratic)."""
+    units = ["[", "[x](", "[^", "<a", "{#", "|-", "\\*", "> "]
+    return with_note("".join(fill(unit, size // len(units)) for unit in units) + "x\n")
+
+
+@shape("render")
+def note_joined_words(size: int) -> Case:
+    """A note that is one chain of words joined by `-` and `.`, then one word of half a
+    megabyte (the full-text index keeps a compound from each part, and words of 40 letters)."""
+    return with_note(fill("a-b.", size // 2) + " " + "x" * (size // 2) + "\n")
+
+
 # ---------------------------------------------------------------- running one
 def run(name: str, size: int = MB, render: bool = True) -> dict[str, Any]:
     """Build the shape's site in a temporary folder, load it, and (if `render`) render every
@@ -505,6 +522,7 @@ def run(name: str, size: int = MB, render: bool = True) -> dict[str, Any]:
                 paper_markdown(item, by_key)
             index_html(library, lambda e: f"{e.paper.slug}/", "index-data.json")
             index_files(library)
+            fulltext_files(library)
             catalogue_json(library, lambda e: f"papers/{e.paper.slug}/")
     return {
         "shape": name,

@@ -1,12 +1,27 @@
-"""Speed of the filterable index page in headless Chromium, at 2,000 and 10,000 papers.
+"""Speed of the filterable index page and its full-text search in headless Chromium.
 
-    python bench/index_speed.py [N ...]        # default: 2000 10000
-    python bench/index_speed.py --site DIR [N] # measure a site built earlier
+    python bench/index_speed.py [N ...]              # default: 1000 10000
+    python bench/index_speed.py --realistic [N ...]  # notes made of the example's real notes
+    python bench/index_speed.py --site DIR [N]       # measure a site built earlier
 
-For each N: generates a library (bench/generate.py), builds it with the Material theme and
-`navigation.instant` but WITHOUT the search plugin (Material's search index is not part of the
-index page) and with `theme.font: false` (no Google Fonts request), serves it on 127.0.0.1
-with http.server, and drives Debian's Chromium through Playwright. It prints:
+For each N: generates a library (bench/generate.py; with --realistic each note is rewritten as
+25-60 lines drawn from the example's 41 notes, so it has the vocabulary and length of real
+ones: generate.py's notes are made of 25 phrases), builds it with the Material theme,
+`navigation.instant`, the search plugin (jieba, the U+200B separator) and `theme.font: false`
+(no Google Fonts request), serves it on 127.0.0.1 with http.server, and drives Debian's
+Chromium through Playwright. It prints:
+
+- the full-text index: its size per paper (chunks; snippet texts), the manifest;
+- per query, in a fresh browser (nothing cached): the bytes a first query fetches (manifest,
+  chunks, the snippet texts of the hits on screen) as a plain static server sends them (no
+  compression), the time from the keystroke to the list showing its results (the chunks
+  fetched and read), and to the first snippet; then a later query on the same page;
+- typing queries at a human pace: keystroke -> results shown, p50/p95 (chunks fetched as
+  they are needed), and the same once every chunk is in (warm);
+- what a first page view fetches with search on (home, a paper page, the index), and how much
+  of it is search machinery (Material's search index, worker and lunr files, papershelf.js);
+
+and, as before:
 
 - first contentful paint (the server-rendered list is the page's content, so this is when the
   first papers are shown), DOMContentLoaded, and when papershelf.js finished wiring the filters;
@@ -27,6 +42,8 @@ import functools
 import gzip
 import http.server
 import os
+import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -56,8 +73,25 @@ nav:
   - Home: index.md
   - Papers: papers/index.md
 plugins:
+  - search:
+      separator: '[\\s\\u200b\\-]+'
   - papershelf
 """
+EXAMPLE_NOTES = Path(__file__).resolve().parent.parent / "bib" / "notes"
+# (label, query): Chinese of 2 and 4 characters, a phrase, English words, a prefix, an
+# accent-folded name, a word in no paper.
+QUERIES = [
+    ("zh, 2 characters", "推理"),
+    ("zh, 4 characters", "强化学习"),
+    ("zh, phrase", "不需要额外的标注数据"),
+    ("en, word", "retrieval"),
+    ("en, prefix", "retri"),
+    ("en, 2 words", "policy reward"),
+    ("en + zh", "reinforcement 智能体"),
+    ("accents", "muller"),
+    ("no match", "zebra"),
+]
+TYPED_QUERIES = ["强化学习 检索增强生成", "policy optimisation", "智能体 grpo"]
 # Latency probe: event -> next frame. rAF callbacks run before style/layout/paint; a message
 # posted from one runs as the next task, after the frame is produced.
 PROBE = """
@@ -127,8 +161,192 @@ class Server:
         return out
 
 
-def build(n: int, work: Path) -> tuple[Path, float]:
+# Settle probe: after each input event, the time until a frame in which the list shows the
+# query's results (the full-text chunks it needs fetched and read: aria-busy is false), and
+# until the first snippet is on the page.
+SETTLE = """
+window.__settle = [];
+document.addEventListener("input", (event) => {
+  if (!event.target.matches("[data-papershelf-query]")) return;
+  const entry = {start: event.timeStamp, results: null, snippet: null};
+  window.__settle.push(entry);
+  const results = document.querySelector(".papershelf-results");
+  const check = () => {
+    if (window.__settle[window.__settle.length - 1] !== entry) return;  // a newer keystroke
+    const now = performance.now();
+    if (entry.results === null && results.getAttribute("aria-busy") === "false") entry.results = now - entry.start;
+    if (entry.snippet === null && document.querySelector("[data-papershelf-snippet]")) entry.snippet = now - entry.start;
+    if (entry.results === null || (entry.snippet === null && now - entry.start < 5000)) frame();
+  };
+  const frame = () => requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = check;
+    channel.port2.postMessage(0);
+  });
+  frame();
+}, true);
+"""
+
+
+def realistic_notes(work: Path, seed: int = 2) -> None:
+    """Rewrite generate.py's notes as 25-60 lines drawn from the example's real notes."""
+    lines = []
+    for note in sorted(EXAMPLE_NOTES.glob("*.md")):
+        body = note.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
+        lines += [
+            ln
+            for ln in body.splitlines()
+            if len(ln.strip()) > 8 and not ln.startswith(("```", "|"))
+        ]
+    rng = random.Random(seed)
+    for note in sorted((work / "bib" / "notes").glob("*.md")):
+        head = note.read_text(encoding="utf-8").split("\n---\n", 1)[0] + "\n---\n"
+        body = "\n\n".join(rng.choice(lines) for _ in range(rng.randint(25, 60)))
+        note.write_text(head + body + "\n", encoding="utf-8")
+
+
+def fulltext_sizes(site: Path, n: int) -> None:
+    folder = site / "papers" / "index-fulltext"
+    chunks = sorted(p.stat().st_size for p in folder.glob("*.txt"))
+    texts = [p.stat().st_size for p in (folder / "text").glob("*.txt")]
+    manifest = (site / "papers" / "index-fulltext.json").stat().st_size
+    print(
+        f"full-text index: {len(chunks)} chunks, {sum(chunks) / 1e6:.2f} MB "
+        f"({sum(chunks) / n / 1e3:.2f} KB per paper; median {chunks[len(chunks) // 2] / 1e3:.0f} KB, "
+        f"max {chunks[-1] / 1e3:.0f} KB), manifest {manifest / 1e3:.1f} KB; snippet texts "
+        f"{sum(texts) / 1e6:.1f} MB ({sum(texts) / n / 1e3:.2f} KB per paper, fetched for hits on screen)"
+    )
+
+
+def fetched(server: Server, start: int) -> tuple[int, int]:
+    """Bytes (raw, as served) and files of the responses since `start`."""
+    sizes = server.sizes(server.served[start:])
+    return sum(raw for _, raw, _ in sizes), len(sizes)
+
+
+def settled(page, count: int, timeout: float = 30_000) -> dict:  # noqa: ANN001
+    page.wait_for_function(
+        f"() => window.__settle.length >= {count} && window.__settle[{count - 1}].results !== null",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(600)  # the snippets of the hits on screen
+    return page.evaluate(f"() => window.__settle[{count - 1}]")
+
+
+def measure_queries(browser, server: Server) -> None:  # noqa: ANN001
+    """Each query first in a fresh browser, then a later one on the same page."""
+    print("query (first in a fresh browser; then the next one in the list, on the same page)")
+    print(
+        f"  {'':22} {'first query':>24} {'results':>9} {'snippet':>9} {'later query':>24} {'results':>9}"
+    )
+    firsts, later, latency = [], [], []
+    for k, (label, q) in enumerate(QUERIES):
+        context = local_context(browser, server)
+        context.add_init_script(SETTLE)
+        page = context.new_page()
+        page.goto(server.url + "papers/", wait_until="load")
+        page.wait_for_selector("[data-papershelf-ready]", timeout=60_000)
+        start = len(server.served)
+        page.focus("[data-papershelf-query]")  # fetches the manifest
+        page.keyboard.insert_text(q)  # one input event, as an input method commits a word
+        first = settled(page, 1)
+        first_bytes = fetched(server, start)
+        shown = page.text_content("[data-papershelf-count]")
+        start = len(server.served)
+        page.fill("[data-papershelf-query]", QUERIES[(k + 1) % len(QUERIES)][1])
+        second = settled(page, 2)
+        second_bytes = fetched(server, start)
+        context.close()
+        firsts.append(first_bytes[0])
+        later.append(second_bytes[0])
+        latency += [first["results"], second["results"]]
+        snip = f"{first['snippet']:7.0f} ms" if first["snippet"] is not None else "     none"
+        print(
+            f"  {label:22} {first_bytes[0] / 1024:8.1f} KB in {first_bytes[1]:3} files "
+            f"{first['results']:7.0f} ms {snip} {second_bytes[0] / 1024:8.1f} KB in "
+            f"{second_bytes[1]:3} files {second['results']:7.0f} ms   ({shown})"
+        )
+    print(
+        f"  bytes of a first query: max {max(firsts) / 1024:.0f} KB (target 500 KB, limit 2 MB); "
+        f"a later one: max {max(later) / 1024:.0f} KB"
+    )
+    print(f"  keystroke -> results shown, chunks fetched on the way: {spread(latency)}")
+
+
+def measure_typing(browser, server: Server) -> None:  # noqa: ANN001
+    context = local_context(browser, server)
+    context.add_init_script(SETTLE)
+    page = context.new_page()
+    page.goto(server.url + "papers/", wait_until="load")
+    page.wait_for_selector("[data-papershelf-ready]", timeout=60_000)
+    page.focus("[data-papershelf-query]")
+    results: dict[str, list[float]] = {"cold": [], "warm": []}
+    for phase in ("cold", "warm"):  # warm: every chunk those words need is already in
+        for q in TYPED_QUERIES:
+            page.fill("[data-papershelf-query]", "")
+            page.wait_for_timeout(300)
+            for char in q:
+                count = page.evaluate("() => window.__settle.length") + 1
+                page.keyboard.type(char)
+                results[phase].append(settled(page, count)["results"])
+                page.wait_for_timeout(120)
+    context.close()
+    print(f"typing {', '.join(map(repr, TYPED_QUERIES))} at a human pace (120 ms between keys):")
+    print(
+        f"  keystroke -> results shown, fetching chunks:  {spread(results['cold'])}   target p95 < 300 ms"
+    )
+    print(f"  the same, chunks in (warm):                    {spread(results['warm'])}")
+
+
+MACHINERY = re.compile(r"search|lunr|papershelf\.js|index-fulltext|index-data")
+
+
+def page_views(browser, server: Server) -> None:  # noqa: ANN001
+    """What loading a page fetches with search on, in a fresh browser each."""
+    paper = next(
+        p
+        for p in (server.root / "papers").iterdir()
+        if (p / "index.html").is_file() and p.name != "index-fulltext"
+    )
+    print("first page view with search on (fresh browser; raw bytes as served, gzip in brackets):")
+    for label, path in (
+        ("home", ""),
+        ("a paper page", f"papers/{paper.name}/"),
+        ("the index", "papers/"),
+    ):
+        context = local_context(browser, server)
+        page = context.new_page()
+        start = len(server.served)
+        page.goto(server.url + path, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        sizes = server.sizes(list(dict.fromkeys(server.served[start:])))
+        context.close()
+        total, packed = sum(s[1] for s in sizes), sum(s[2] for s in sizes)
+        search = [s for s in sizes if MACHINERY.search(s[0])]
+        biggest = max(search, key=lambda s: s[1]) if search else ("", 0, 0)
+        print(
+            f"  {label:14} {total / 1024:8.0f} KB ({packed / 1024:6.0f} KB) in {len(sizes):3} files; "
+            f"search machinery {sum(s[1] for s in search) / 1024:6.0f} KB "
+            f"({sum(s[2] for s in search) / 1024:5.0f} KB), largest {biggest[0].rsplit('/', 1)[-1]} "
+            f"{biggest[1] / 1024:.0f} KB   target < 3 MB"
+        )
+
+
+def local_context(browser, server: Server):  # noqa: ANN001, ANN201
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(server.url) else route.abort()
+        ),
+    )
+    return context
+
+
+def build(n: int, work: Path, realistic: bool = False) -> tuple[Path, float]:
     generate(n, work)
+    if realistic:
+        realistic_notes(work)
     (work / "docs").mkdir()
     (work / "docs" / "index.md").write_text("# Home\n\n[Papers](papers/index.md)\n")
     (work / "mkdocs.yml").write_text(MKDOCS_YML)
@@ -189,15 +407,17 @@ def measure(browser, server: Server, n: int) -> None:  # noqa: ANN001
     }""")
     initial = list(server.served)
 
-    # Keystrokes: focusing the box fetches the abstract index; type once it is decoded.
+    # Keystrokes: focusing the box fetches the full-text manifest; type once it is read.
     focused_at = page.evaluate(
         "() => { document.querySelector('[data-papershelf-query]').focus(); return performance.now(); }"
     )
     page.wait_for_function(
-        "() => performance.getEntriesByName('papershelf-search-ready').length", timeout=60_000
+        "() => performance.getEntriesByName('papershelf-fulltext-ready').length", timeout=60_000
     )
     search_ready = (
-        page.evaluate("() => performance.getEntriesByName('papershelf-search-ready')[0].startTime")
+        page.evaluate(
+            "() => performance.getEntriesByName('papershelf-fulltext-ready')[0].startTime"
+        )
         - focused_at
     )
     typed, typed_js = {}, {}
@@ -252,8 +472,8 @@ def measure(browser, server: Server, n: int) -> None:  # noqa: ANN001
     context.close()
 
     print(
-        f"\n=== {n:,} papers: Material theme, navigation.instant, no search plugin "
-        "(Material's search index is not part of this page), no Google Fonts ==="
+        f"\n=== {n:,} papers: the index page (Material theme, navigation.instant, search on, "
+        "no Google Fonts) ==="
     )
     print(
         f"first list shown (FCP)        {load['fcp']:7.0f} ms   target: usable (first list shown) < 1000 ms"
@@ -262,9 +482,7 @@ def measure(browser, server: Server, n: int) -> None:  # noqa: ANN001
     print(
         f"filters wired                 {load['ready']:7.0f} ms   (list scrollable and its links work before this)"
     )
-    print(
-        f"abstract index ready          {search_ready:7.0f} ms after focusing the box (fetch + decode)"
-    )
+    print(f"full-text manifest read       {search_ready:7.0f} ms after focusing the box")
     for pace in PACES:
         print(f"-- {pace}")
         print(
@@ -312,23 +530,40 @@ def report_transfer(server: Server, initial: list[str]) -> None:
         )
 
 
+def measure_all(browser, server: Server, n: int) -> None:  # noqa: ANN001
+    if n:
+        fulltext_sizes(server.root, n)
+    measure_queries(browser, server)
+    measure_typing(browser, server)
+    page_views(browser, server)
+    server.served.clear()  # measure() counts what its page fetched from the start
+    measure(browser, server, n)
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
     args = sys.argv[1:]
+    realistic = "--realistic" in args
+    args = [a for a in args if a != "--realistic"]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         if args[:1] == ["--site"]:  # an already built site, e.g. to try a CSS change
             with Server(Path(args[1])) as server:
-                measure(browser, server, int(args[2]) if len(args) > 2 else 0)
+                measure_all(browser, server, int(args[2]) if len(args) > 2 else 0)
             browser.close()
             return
-        for n in [int(a) for a in args] or [2000, 10000]:
+        for n in [int(a) for a in args] or [1000, 10000]:
             with tempfile.TemporaryDirectory() as tmp:
-                site, seconds = build(n, Path(tmp))
-                print(f"\nbuilt {n:,} papers in {seconds:.1f} s")
+                site, seconds = build(n, Path(tmp), realistic)
+                notes = (
+                    "notes drawn from the example's real notes"
+                    if realistic
+                    else "generate.py's notes"
+                )
+                print(f"\n##### {n:,} papers ({notes}), built in {seconds:.1f} s")
                 with Server(site) as server:
-                    measure(browser, server, n)
+                    measure_all(browser, server, n)
         browser.close()
     print(
         f"\nmachine: {os.cpu_count()} CPUs; one run each, figures are noisy: trust ratios more than ms"

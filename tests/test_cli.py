@@ -233,6 +233,9 @@ def test_check_reports_a_search_separator_that_hides_chinese_words(
         "name: mkdocs, highlightjs: false", "name: material"
     )
     config.write_text(text, encoding="utf-8")
+    assert run(site, "check", monkeypatch=monkeypatch) == 0  # papers are not in its search
+    text = text.replace("facets: [method]\n", "facets: [method]\n      fulltext: false\n")
+    config.write_text(text, encoding="utf-8")
     assert run(site, "check", monkeypatch=monkeypatch) == 1
     assert "mkdocs.yml: the papers or notes hold Chinese text" in capsys.readouterr().out
     config.write_text(

@@ -151,13 +151,17 @@ def test_case_builds(name: str, tmp_path: Path) -> None:
         for p in (out / "papers").glob("*/index.html")
         if "papershelf-moved" in p.read_text("utf-8")
     }
-    paper_dirs = {p.name for p in (out / "papers").iterdir() if p.is_dir()} - moved - {"stats"}
+    paper_dirs = (
+        {p.name for p in (out / "papers").iterdir() if (p / "index.html").is_file()}
+        - moved
+        - {"stats"}
+    )
     assert paper_dirs == {e.paper.slug for e in library.entries}
     for entry in library.entries:
         page = (out / "papers" / entry.paper.slug / "index.html").read_text(encoding="utf-8")
         assert scan(page).papers == [entry.paper.key]
     for path in out.rglob("*"):
-        if path.suffix not in (".html", ".json"):
+        if path.suffix not in (".html", ".json", ".txt"):  # .txt: the full-text index
             continue
         text = path.read_text(encoding="utf-8")
         assert "Zotero/storage" not in text and "PRIVATE-ANNOTE" not in text, path

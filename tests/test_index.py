@@ -6,20 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from papershelf.index import (
-    RESERVED,
-    decode_gaps,
-    encode_gaps,
-    fold,
-    index_data,
-    index_files,
-    search_index,
-    search_token,
-    tokens,
-)
+from papershelf.index import RESERVED, fold, index_data, index_files
 
 BIB = r"""
 @article{a, title = {Alpha}, author = {M{\"u}ller, J{\"o}rg and Doe, Jane}, year = 2024, month = may,
@@ -51,48 +39,6 @@ NOTES = {
 )
 def test_fold_drops_accents_and_case(text: str, folded: str) -> None:
     assert fold(text) == folded
-
-
-@pytest.mark.parametrize(
-    ("word", "token"),
-    [
-        ("(rag),", "rag"),
-        ("on-policy.", "on-policy"),
-        ("agents!", "agents"),
-        ("—", "—"),
-        ("_x_", "x"),
-        ("reasoning;", "reasoning"),
-        ("「检索」", "检索"),
-    ],
-)
-def test_search_token_trims_edge_punctuation(word: str, token: str) -> None:
-    assert search_token(word) == token
-
-
-def test_tokens_are_distinct_in_order() -> None:
-    assert tokens("Agents, agents AND (Agents).") == ["agents", "and"]
-
-
-@given(st.lists(st.integers(min_value=0, max_value=10**7), unique=True))
-def test_gap_encoding_round_trips(numbers: list[int]) -> None:
-    numbers.sort()
-    encoded = encode_gaps(numbers)
-    assert decode_gaps(encoded) == numbers
-    assert encoded.isascii() and '"' not in encoded and "\\" not in encoded
-
-
-def test_search_index_answers_substring_queries(load) -> None:
-    library = load(BIB)
-    index = search_index(library)
-    vocab = index["vocab"].split("\n")
-    postings = {t: decode_gaps(p) for t, p in zip(vocab, index["postings"], strict=True)}
-
-    def papers(word: str) -> set[str]:
-        hits = {i for t, docs in postings.items() if word in t for i in docs}
-        return {library.entries[i].paper.key for i in hits}
-
-    assert papers("agent") == {"a", "b"}
-    assert papers("增强") == {"b"} and papers("augmented") == {"a"} and papers("zzz") == set()
 
 
 def test_facets_tables_and_per_paper_values(load) -> None:
@@ -142,11 +88,24 @@ def test_a_built_in_name_is_no_facet(tmp_path, taken: str) -> None:
 def test_data_files_name_each_other_by_content_hash(load) -> None:
     files = index_files(load(BIB))
     data = json.loads(files["index-data.json"])
-    assert data["search"].startswith("index-search.json?v=") and data["bibtex"].startswith(
-        "index-bibtex.json?v="
-    )
+    assert data["bibtex"].startswith("index-bibtex.json?v=")
     bibtex = json.loads(files["index-bibtex.json"])["bibtex"]
     assert bibtex[0].startswith("@article{a,") and "abstract" not in bibtex[0]  # public fields only
-    changed = index_files(load(BIB.replace("Retrieval", "Recall")))
-    assert json.loads(changed["index-data.json"])["search"] != data["search"]
-    assert json.loads(changed["index-data.json"])["bibtex"] == data["bibtex"]  # same public BibTeX
+    changed = index_files(load(BIB.replace("year = 2024", "year = 2021")))
+    assert json.loads(changed["index-data.json"])["bibtex"] != data["bibtex"]
+    same = index_files(load(BIB.replace("Retrieval", "Recall")))
+    assert json.loads(same["index-data.json"])["bibtex"] == data["bibtex"]  # same public BibTeX
+
+
+def test_the_data_file_names_the_fulltext_manifest_and_the_list(load) -> None:
+    data = json.loads(index_files(load(BIB))["index-data.json"])
+    # Named without a hash: it changes with every note; the list digest ties the two.
+    assert data["fulltext"] == "index-fulltext.json" and len(data["list"]) == 12
+    reordered = json.loads(
+        index_files(load(BIB.replace("year = 2024", "year = 2021")))["index-data.json"]
+    )
+    assert reordered["list"] != data["list"]  # a is no longer first
+    off = json.loads(index_files(load(BIB), fulltext=False)["index-data.json"])
+    assert "fulltext" not in off and "index-fulltext.json" not in index_files(
+        load(BIB), fulltext=False
+    )

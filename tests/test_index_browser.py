@@ -1,10 +1,12 @@
 """The filterable index in a real browser: Debian's Chromium driven by Playwright, against the
 example site (Material, navigation.instant) and the fixture site (plain mkdocs theme) served
-on 127.0.0.1. Every expectation is computed from the built `papers.json`, not from the page."""
+on 127.0.0.1. Every expectation is computed from the built `papers.json` and the notes as the
+built paper pages show them, not from the index page."""
 
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import re
 import shutil
@@ -45,13 +47,32 @@ def example(tmp_path_factory, serve) -> tuple[str, list[dict]]:
     )
     commit_copy(work)  # the feed dates papers by git
     build_site(work / "mkdocs.yml", out, "--strict")
-    return base, json.loads((out / "papers.json").read_text(encoding="utf-8"))
+    return base, built_papers(out)
 
 
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory, serve) -> tuple[str, list[dict]]:
     out = build_site(FIXTURE / "mkdocs.yml", tmp_path_factory.mktemp("fixture"), "--strict")
-    return serve(out), json.loads((out / "papers.json").read_text(encoding="utf-8"))
+    return serve(out), built_papers(out)
+
+
+def built_papers(out: Path) -> list[dict]:
+    """papers.json, each paper with `note`: its note's text as its page shows it."""
+    papers = json.loads((out / "papers.json").read_text(encoding="utf-8"))
+    for paper in papers:
+        page = (out / paper["url"] / "index.html").read_text(encoding="utf-8")
+        found = re.search(
+            r'<h2 id="notes">.*?</h2>(.*?)<h2 id="(?:related-papers|bibtex)"', page, re.S
+        )
+        note = re.sub(
+            r'<details class="papershelf-uncertain">.*?</details>',
+            "",
+            found.group(1) if found else "",
+            flags=re.S,
+        )
+        note = re.sub(r"</?(?:p|li|h\d|div|br|tr|td|th|pre|blockquote)\b[^>]*>", "\n", note)
+        paper["note"] = html.unescape(re.sub(r"<[^>]+>", "", note))
+    return papers
 
 
 def open_index(page, base: str, query: str = "") -> None:
@@ -73,6 +94,13 @@ def wait_shown(page, keys: list[str]) -> None:
             timeout=5000,
         )
     assert sorted(shown(page)) == sorted(keys)
+
+
+def searched(page) -> None:
+    """Wait until the filter has what it needs (the full-text chunks of the query's words)."""
+    page.wait_for_function(
+        "() => document.querySelector('.papershelf-results[aria-busy=false]')", timeout=15000
+    )
 
 
 def count_text(page) -> str:
@@ -103,19 +131,38 @@ def query_of(page, expected: list[tuple[str, str]] | None = None) -> list[tuple[
 
 
 def text_match(paper: dict, words: list[str]) -> bool:
-    hay = fold(
+    """What the filter finds: each word in the title, summary, venue, authors, tags, key or
+    arXiv id (anywhere), or in the abstract or the note (a Latin word at the start of a word,
+    by prefix from three letters on; Chinese anywhere)."""
+    return all(word_place(paper, word) < 3 for word in words)
+
+
+def word_place(paper: dict, word: str) -> int:
+    """0: in the title, 1: in the other fields or the abstract, 2: in the note, 3: nowhere."""
+    fields = fold(
         " ".join(
             [
-                paper["title"],
                 paper["summary"],
                 paper["venue"],
-                paper["abstract"],
                 *paper["authors"],
                 *paper["tags"],
+                paper["key"],
+                paper["arxiv"],
             ]
         )
     )
-    return all(word in hay for word in words)
+    if word in fold(paper["title"]):
+        return 0
+    if word in fields or found_in(word, fold(paper["abstract"])):
+        return 1
+    return 2 if found_in(word, fold(paper.get("note", ""))) else 3
+
+
+def found_in(word: str, text: str) -> bool:
+    if re.fullmatch(r"[a-z0-9]+", word):  # not after a Latin letter or digit
+        end = "" if len(word) >= 3 else r"(?![a-z0-9\u00df-\u024f])"
+        return re.search(rf"(?<![a-z0-9\u00df-\u024f]){word}{end}", text) is not None
+    return word in text
 
 
 def keys(papers: list[dict], keep=lambda p: True) -> list[str]:
@@ -145,7 +192,8 @@ def test_typing_filters_title_authors_venue_tags_and_abstract(page, example) -> 
     page.keyboard.type("Reinforcement")
     expected = keys(papers, lambda p: text_match(p, ["reinforcement"]))
     assert 0 < len(expected) < len(papers)
-    # Most matches are in the title; the others come from the abstracts, loaded on focus.
+    # Most matches are in the title; the others come from abstracts and notes (the full-text
+    # index, fetched on focus).
     assert any("reinforcement" not in p["title"].lower() for p in papers if p["key"] in expected)
     wait_shown(page, expected)
     page.wait_for_function("() => !document.querySelector('[aria-busy=true]')")
@@ -510,23 +558,171 @@ def test_a_paper_page_tag_opens_the_index_filtered_by_it(page, example) -> None:
     assert facet_box(page, "tag", tag).is_checked()
 
 
-def test_material_search_finds_a_chinese_word_of_a_note(page, example) -> None:
+def test_material_search_links_to_the_notes_that_hold_a_chinese_word(page, example) -> None:
+    # The paper pages are not in Material's search: its results link to the index's view.
     base, papers = example
-    word = "计算思维"  # one word to jieba; Material's search must split where jieba cut
-    holders = {
-        path.stem
-        for path in (ROOT / "bib" / "notes").glob("*.md")
-        if word in path.read_text(encoding="utf-8")
-    }
-    urls = [p["url"] for p in papers if p["key"] in holders]
-    assert urls, "the example's notes should use the word"
+    word = "计算思维"
+    holders = keys(papers, lambda p: text_match(p, [word]))
+    assert holders and all(word_place(p, word) == 2 for p in papers if p["key"] in holders)
     page.goto(base)
     page.click(".md-search__input")
     page.keyboard.insert_text(word)
-    page.keyboard.press("End")  # Material searches on keyup
-    page.wait_for_selector(".md-search-result__item", timeout=10000)
-    first = page.get_attribute(".md-search-result__item a", "href")
-    assert any(urlsplit(first).path.endswith("/" + url) for url in urls), (first, urls)
+    link = page.locator("[data-papershelf-search-link]")
+    link.wait_for()
+    assert link.text_content() == f"Search {len(papers)} papers and their notes for “{word}” →"
+    assert urlsplit(link.get_attribute("href")).path.endswith("/papers/")
+    assert parse_qsl(urlsplit(link.get_attribute("href")).query) == [("q", word)]
+    link.click()
+    page.wait_for_selector("[data-papershelf-ready]", state="attached")
+    wait_shown(page, holders)
+    assert page.input_value("[data-papershelf-query]") == word
+    assert page.locator("[data-papershelf-search-link]").count() == 1  # wired once
+
+
+def test_the_mkdocs_theme_search_links_to_the_index(page, fixture_site) -> None:
+    base, papers = fixture_site
+    page.goto(base)
+    page.click("a[data-bs-target='#mkdocs_search_modal']")
+    page.fill("#mkdocs-search-query", "中文")
+    link = page.locator("[data-papershelf-search-link]")
+    link.wait_for()
+    assert link.text_content() == f"Search {len(papers)} papers and their notes for “中文” →"
+    page.keyboard.type(" ")  # the theme redraws its results on each key: the link stays
+    assert link.is_visible()
+    link.click()
+    page.wait_for_selector("[data-papershelf-ready]", state="attached")
+    wait_shown(page, ["zhang2023chinese"])
+
+
+def test_a_page_load_fetches_no_whole_site_search_index(browser, example) -> None:
+    base, papers = example
+    context = browser.new_context()
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("requestfinished", lambda request: fetched.append(request.url))
+    for url in (base, base + papers[0]["url"], base + "papers/"):
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+    index_url = next(u for u in fetched if u.endswith("search/search_index.json"))
+    docs = page.evaluate("url => fetch(url).then(r => r.json()).then(d => d.docs)", index_url)
+    context.close()
+    assert docs and not [d for d in docs if d["location"].startswith("papers/")]
+    assert not [u for u in fetched if "index-fulltext" in u]  # only when someone searches
+
+
+# ---------------------------------------------------------------- full-text search
+def snippets(page) -> list[tuple[str, str]]:
+    """(paper key, highlighted text) of each snippet on the page."""
+    return page.eval_on_selector_all(
+        "[data-papershelf-snippet]",
+        "els => els.map(e => [e.closest('[data-papershelf-key]').dataset.papershelfKey, e.querySelector('mark').textContent])",
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "typed"),
+    [("幻觉", "ime"), ("强化学习", "ime"), ("bamboogle", "keys"), ("Bamboogle", "url")],
+    ids=["chinese-2", "chinese-4-no-spaces", "english-typed", "english-from-the-address"],
+)
+def test_words_only_in_notes_find_their_papers_with_snippets(page, example, word, typed) -> None:
+    base, papers = example
+    expected = keys(papers, lambda p: text_match(p, [fold(word)]))
+    in_notes = [p for p in papers if p["key"] in expected and word_place(p, fold(word)) == 2]
+    assert in_notes and len(expected) < len(papers)  # some only through their note
+    open_index(page, base, "?q=" + quote(word) if typed == "url" else "")
+    if typed == "ime":  # one input event with the whole word, as an input method commits it
+        page.click("[data-papershelf-query]")
+        page.keyboard.insert_text(word)
+    elif typed == "keys":
+        page.type("[data-papershelf-query]", word, delay=20)
+    searched(page)
+    wait_shown(page, expected)
+    assert count_text(page) == f"Showing {len(expected)} of {len(papers)} papers"
+    page.wait_for_function("() => document.querySelector('[data-papershelf-snippet]')")
+    found = snippets(page)
+    assert found and all(fold(mark) == fold(word) and key in expected for key, mark in found)
+    notes_only = {p["key"] for p in in_notes}
+    assert notes_only & {key for key, _ in found}  # a paper found by its note shows why
+    query_of(page, [("q", word)])
+
+
+def test_best_match_puts_title_matches_before_notes(page, example) -> None:
+    base, papers = example
+    word = "policy"
+    places = {p["key"]: word_place(p, word) for p in papers}
+    expected = [k for tier in (0, 1, 2) for k in keys(papers) if places[k] == tier]
+    assert {places[k] for k in expected} == {0, 1, 2}  # all three groups are there
+    open_index(page, base, "?q=policy")
+    searched(page)
+    wait_shown(page, expected)
+    assert shown(page) == expected  # by group, newest first in each
+    assert page.input_value("[data-papershelf-sort]") == "best"
+    headings = page.eval_on_selector_all(
+        ".papershelf-group:not([hidden]) .papershelf-group-title",
+        "hs => hs.map(h => h.firstChild.textContent.trim())",
+    )
+    assert headings == [
+        "In the title",
+        "In the authors, venue, tags, summary or abstract",
+        "In the note",
+    ]
+    page.select_option("[data-papershelf-sort]", "newest")
+    query_of(page, [("q", "policy"), ("sort", "newest")])
+    assert shown(page) == [k for k in keys(papers) if k in expected]
+    page.fill("[data-papershelf-query]", "")  # no query: the default order again
+    query_of(page, [])
+    assert shown(page) == keys(papers)
+
+
+def test_a_note_word_with_a_facet_and_back_and_forward(page, example) -> None:
+    base, papers = example
+    word, venue = "强化学习", "arXiv"
+    open_index(page, base, "?q=" + quote(word))
+    with_word = keys(papers, lambda p: text_match(p, [word]))
+    searched(page)
+    wait_shown(page, with_word)
+    for value in {p["venue"] for p in papers if p["key"] in with_word}:
+        assert facet_count(page, "venue", value) == sum(
+            1 for p in papers if p["key"] in with_word and p["venue"] == value
+        ), value
+    facet_box(page, "venue", venue).check()
+    both = [k for k in with_word if next(p for p in papers if p["key"] == k)["venue"] == venue]
+    assert 0 < len(both) < len(with_word)
+    wait_shown(page, both)
+    query_of(page, [("q", word), ("venue", venue)])
+    page.go_back()
+    wait_shown(page, with_word)
+    assert not facet_box(page, "venue", venue).is_checked()
+    page.go_forward()
+    wait_shown(page, both)
+    assert page.input_value("[data-papershelf-query]") == word
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        ".*+?[](){}|^$\\",
+        "\"quoted\" “幻觉” 「检索」 'x'",
+        "强化学习 " * 2000,
+        "\ud800幻觉\udfff",
+        "!!! … —",
+        "🌟🌟",
+        "a\x00b\x1f",
+    ],
+    ids=["regex", "quotes", "10-kb", "lone-surrogates", "punctuation", "emoji", "control"],
+)
+def test_hostile_queries_neither_fail_nor_hang(page, example, query: str) -> None:
+    base, papers = example
+    open_index(page, base)
+    started = page.evaluate("() => performance.now()")
+    page.fill("[data-papershelf-query]", query)
+    searched(page)
+    page.wait_for_function(
+        "() => /papers/.test(document.querySelector('[data-papershelf-count]').textContent)"
+    )
+    assert page.evaluate("() => performance.now()") - started < 5000
+    q = dict(query_of(page)).get("q", "")
+    assert len(q) <= 200 and "\ud800" not in q  # at most the filter's 200 characters, valid
 
 
 def test_a_list_without_abstracts_filters_by_text_quietly(page, serve, tmp_path) -> None:
@@ -547,5 +743,5 @@ def test_a_list_without_abstracts_filters_by_text_quietly(page, serve, tmp_path)
     open_index(page, serve(out))
     page.fill("[data-papershelf-query]", "chinese")
     wait_shown(page, keys(papers, lambda p: text_match(p, ["chinese"])))
-    page.wait_for_timeout(300)  # the abstract index is fetched on focus
+    page.wait_for_timeout(300)  # the full-text index is fetched on focus
     assert [c for c in complaints if "papershelf" in c] == []

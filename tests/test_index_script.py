@@ -1,6 +1,6 @@
 """papershelf.js's pure half, run in a real browser (`window.papershelf`) and compared with
-its Python twins and with a plain reference model: folding, tokenising, the abstract index,
-facet counts, and the view's round trip through the query string."""
+its Python twins and with a plain reference model: folding, facet counts, and the view's
+round trip through the query string (the full-text search: test_fulltext_script.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import build_site, commit_copy
 
-from papershelf.index import decode_gaps, fold, search_token, tokens
+from papershelf.index import fold
 
 pytestmark = pytest.mark.browser
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
@@ -53,44 +53,6 @@ def test_folding_matches_python(index_page) -> None:
     got = tab.evaluate("texts => texts.map(t => window.papershelf.fold(t))", texts)
     mismatches = [(t, g, fold(t)) for t, g in zip(texts, got, strict=True) if g != fold(t)]
     assert mismatches == []
-
-
-def test_query_words_are_the_tokens_the_python_index_makes(index_page) -> None:
-    tab, _ = index_page
-    texts = samples()
-    got = tab.evaluate(
-        """texts => texts.map(t => {
-             const seen = [];
-             for (const w of window.papershelf.queryWords(t)) {
-               const token = window.papershelf.searchToken(w);
-               if (!seen.includes(token)) seen.push(token);
-             }
-             return seen;
-           })""",
-        texts,
-    )
-    mismatches = [(t, g, tokens(t)) for t, g in zip(texts, got, strict=True) if g != tokens(t)]
-    assert mismatches == []
-
-
-def test_abstract_matches_are_substrings_of_the_papers_tokens(index_page) -> None:
-    tab, out = index_page
-    search = json.loads(next((out / "papers").glob("index-search.json")).read_text("utf-8"))
-    vocab = search["vocab"].split("\n")
-    papers = {t: decode_gaps(p) for t, p in zip(vocab, search["postings"], strict=True)}
-    words = [*vocab[:20], "scal", "cost", "o(n", "zzz", "", "中文"]
-    got = tab.evaluate(
-        """([data, words]) => {
-             const index = window.papershelf.decodeSearchIndex(data, data.count);
-             return words.map(w => Array.from(window.papershelf.abstractMatches(index, w)));
-           }""",
-        [search, words],
-    )
-    for word, mask in zip(words, got, strict=True):
-        expected = {
-            i for token, docs in papers.items() if search_token(word) in token for i in docs
-        }
-        assert {i for i, hit in enumerate(mask) if hit} == expected, word
 
 
 def reference_counts(data: dict, chosen: dict[str, set[int]]) -> tuple[list[int], list[list[int]]]:
@@ -191,3 +153,24 @@ def test_the_view_survives_a_round_trip_through_the_address(index_page) -> None:
     for state, (search, read, dirty) in zip(states, got, strict=True):
         assert read == state, search
         assert dirty is False, search
+
+
+@pytest.mark.parametrize(
+    ("search", "sort", "clean"),
+    [
+        ("?q=rl", "best", "?q=rl"),  # with a query, best match is the order unless named
+        ("?q=rl&sort=best", "best", "?q=rl"),  # the default is not written
+        ("?q=rl&sort=newest", "newest", "?q=rl&sort=newest"),
+        ("?sort=best", "newest", ""),  # best match of no query: dropped
+        ("?sort=newest", "newest", ""),
+        ("?sort=title", "title", "?sort=title"),
+    ],
+)
+def test_best_match_is_the_order_of_a_query(index_page, search: str, sort: str, clean: str) -> None:
+    tab, _ = index_page
+    got = tab.evaluate(
+        """search => { const p = window.papershelf, read = p.readState(search, () => null);
+             return [read.state.sort, p.serializeState(read.state, []), read.dirty]; }""",
+        search,
+    )
+    assert got == [sort, clean, clean != search]

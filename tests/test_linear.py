@@ -47,6 +47,8 @@ SHAPES = [
     ("front-matter-unknown-keys", MB, "over 30 s"),
     ("uncertain-on-markup-runs", MB, "1.5 s for 210 KB, quadratic"),
     ("moved-uncertain-spans", MB, "0.5 s for 40 KB, quadratic"),
+    ("note-markup-runs", MB, "the full-text index's markup patterns: linear from the start"),
+    ("note-joined-words", MB, "the full-text index's compounds: linear from the start"),
 ]
 
 # Memory is bounded too: the old reading of doubling @string macros grew without end.

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from test_properties import FAST
 
 from papershelf import latex, normalize
-from papershelf.index import search_token
 from papershelf.latex import decode
 from papershelf.normalize import find_arxiv
 from papershelf.pages import _math_pieces
@@ -39,7 +38,6 @@ OLD_TOKEN = re.compile(
 OLD_ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(v\d+)?"
 OLD_ARXIV_IN_TEXT = re.compile(r"\barxiv\s*[:/]?\s*(?:abs/)?" + OLD_ARXIV_ID, re.IGNORECASE)
 OLD_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-\d{1,2})?(?:/.*)?\s*$")
-OLD_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
 LATEX = st.lists(
     st.sampled_from(
@@ -107,12 +105,6 @@ DATES = st.lists(st.sampled_from(["2020", "-", "1", "12", "/", " ", "\n", "x", "
 def test_dates_read_as_before(text: str) -> None:
     old, new = OLD_DATE.match(text), normalize._DATE.match(text)
     assert (old and old.groups()) == (new and new.groups())
-
-
-@FAST
-@given(st.text(alphabet="ab1_!.-é中 ,'\u0301", max_size=12))
-def test_search_tokens_are_trimmed_as_before(word: str) -> None:
-    assert search_token(word) == (OLD_EDGES.sub("", word) or word)
 
 
 @pytest.mark.parametrize(

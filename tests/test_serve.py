@@ -203,3 +203,29 @@ def test_a_backlink_appears_when_another_note_starts_relating(
     html = page.read_text(encoding="utf-8")
     assert 'data-papershelf-backlink="extends">\n<dt>Extended by</dt>' in html
     assert "nonote2022" in calls and "Muller2024:Deep/Nets" in calls  # both ends redone
+
+
+def test_a_note_edit_reaches_the_fulltext_index_and_reads_that_note_only(
+    site: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import papershelf.fulltext as fulltext
+
+    out = tmp_path / "out"
+    rebuild(site, out, first=True)
+    calls = count_index_builds(monkeypatch)
+    read: list[str] = []
+    real = fulltext.paper_text
+    monkeypatch.setattr(fulltext, "paper_text", lambda *a: read.append(a[1]) or real(*a))
+    note = site / "bib" / "notes" / "deepnet.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nZanzibar.\n", encoding="utf-8")
+    rebuild(site, out)
+    assert calls == []  # the list and its data files stay
+    assert len(read) == 1 and "Zanzibar" in read[0]  # the other papers' tokens are kept
+    chunks = (out / "papers" / "index-fulltext").glob("*.txt")
+    assert any(
+        line.startswith("zanzibar\t") for c in chunks for line in c.read_text("utf-8").split("\n")
+    )
+    text = (out / "papers" / "index-fulltext" / "text" / "muller2024-deep-nets.txt").read_text(
+        "utf-8"
+    )
+    assert text.endswith("Zanzibar.")

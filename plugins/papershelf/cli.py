@@ -165,7 +165,10 @@ def _site_problems(config_file: str, settings: Settings, library: Library) -> li
     docs = [f.src_uri for f in get_files(config)]
     images = note_images(library, layout)
     links = note_links(library, settings, layout, [*docs, *images])
-    separator = search_separator_problem(config, library)
+    # As the plugin does: with its full-text index, paper pages are not in Material's search.
+    plugin = config.plugins.get("papershelf")
+    fulltext = getattr(getattr(plugin, "config", None), "fulltext", True)
+    separator = None if fulltext else search_separator_problem(config, library)
     entries = load_options(config_file).feed
     _feed, feed_problems = feed_inputs(library, settings, entries, config, Path(config_file))
     return [*link_problems(library, links), *filter(None, [separator]), *feed_problems]

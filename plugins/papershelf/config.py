@@ -202,6 +202,8 @@ class PapershelfConfig(base.Config):
     """Bib fields kept off the site entirely (pages, index, catalogue, BibTeX), e.g. [keywords]."""
     catalogue = SitePath(default="papers.json", may_be_empty=True)
     """Where the public JSON catalogue is written in the site ('' to skip it)."""
+    fulltext = c.Type(bool, default=True)
+    """The index searches abstracts and notes (its own index; paper pages leave the theme's)."""
     raw_html = c.Choice(RAW_HTML_POLICIES, default="sanitize")
     """Raw HTML in notes: `sanitize` drops scripts and event handlers; `allow` trusts notes."""
     language = c.Type(str, default="")

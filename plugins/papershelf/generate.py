@@ -23,6 +23,8 @@ from .markdown_ext import standalone
 from .model import Library, Problem
 from .site import (
     INDEX_MARKER,
+    SCRIPT,
+    STYLESHEET,
     Layout,
     SiteCache,
     SitePlan,
@@ -39,8 +41,6 @@ if TYPE_CHECKING:
     from .config import PapershelfConfig
 
 ASSETS = Path(__file__).parent / "theme" / "assets" / "papershelf"
-STYLESHEET = "assets/papershelf/papershelf.css"
-SCRIPT = "assets/papershelf/papershelf.js"
 EXTENSION = "papershelf.markdown_ext"
 MACROS_MODULE = "papershelf.macros"
 _SLUG_LINK = re.compile(r"([a-z0-9-]+)\.md\b")
@@ -93,6 +93,7 @@ def generate(config_file: Path, config: PapershelfConfig, settings: Settings) ->
         links=links,
         hand_written=found.persons,
         catalogue=config.catalogue,
+        fulltext=config.fulltext,
         math=site.math,
         strings=site.strings,
         feed=feed,

@@ -65,7 +65,7 @@ EN: dict[str, Text] = {
     },
     "index.note": "Notes",
     "index.filter": "Filter",
-    "index.filter.placeholder": "Title, author, venue, tag or abstract",
+    "index.filter.placeholder": "Title, author, tag, abstract or note",
     "index.sort": "Sort",
     "index.sort.newest": "Newest first",
     "index.sort.oldest": "Oldest first",
@@ -84,9 +84,9 @@ EN: dict[str, Text] = {
     "index.find.label": "Find {facet}",
     "index.remove": "Remove filter {facet}: {value}",
     "index.clear": "Clear all",
-    "index.searching": "(searching abstracts…)",
-    "index.search-failed": "Abstracts could not be loaded: searching titles, authors, venues "
-    "and tags only.",
+    "index.searching": "(searching notes…)",
+    "index.search-failed": "Notes and abstracts could not be loaded: searching titles, authors, "
+    "venues and tags only.",
     "index.downloaded": {
         "one": "Downloaded {n} entry as papers.bib.",
         "other": "Downloaded {n} entries as papers.bib.",
@@ -113,6 +113,14 @@ EN: dict[str, Text] = {
     "facet.note.no": "No note",
     "facet.status": "Reading status",
     # ---- full-text search (#14): add its texts below this line
+    "index.sort.best": "Best match",
+    "index.best.title": "In the title",
+    "index.best.fields": "In the authors, venue, tags, summary or abstract",
+    "index.best.note": "In the note",
+    "search.link": {
+        "one": "Search {n} paper and its note for “{q}” →",
+        "other": "Search {n} papers and their notes for “{q}” →",
+    },
     # ---- citing and saving (#11): add its texts below this line
     # ---- moving around, relations, reading (#11): add its texts below this line
     "nav.label": "Papers: previous, next, the list",
@@ -203,7 +211,7 @@ ZH: dict[str, Text] = {
     "index.showing": "显示 {shown} / {n} 篇论文",
     "index.note": "笔记",
     "index.filter": "筛选",
-    "index.filter.placeholder": "标题、作者、发表处、标签或摘要",
+    "index.filter.placeholder": "标题、作者、标签、摘要或笔记",
     "index.sort": "排序",
     "index.sort.newest": "最新在前",
     "index.sort.oldest": "最早在前",
@@ -222,8 +230,8 @@ ZH: dict[str, Text] = {
     "index.find.label": "查找{facet}",
     "index.remove": "移除筛选条件 {facet}：{value}",
     "index.clear": "全部清除",
-    "index.searching": "（正在搜索摘要…）",
-    "index.search-failed": "摘要未能加载：只搜索标题、作者、发表处和标签。",
+    "index.searching": "（正在搜索笔记…）",
+    "index.search-failed": "笔记和摘要未能加载：只搜索标题、作者、发表处和标签。",
     "index.downloaded": "已下载 {n} 条记录（papers.bib）。",
     "index.bibtex-failed": "BibTeX 未能加载（{error}）。",
     "index.copied": "已复制 {n} 篇论文（Markdown）。",
@@ -243,6 +251,11 @@ ZH: dict[str, Text] = {
     "facet.note.no": "无笔记",
     "facet.status": "阅读状态",
     # ---- full-text search (#14): add its texts below this line
+    "index.sort.best": "最相关",
+    "index.best.title": "标题中",
+    "index.best.fields": "作者、发表处、标签、总结或摘要中",
+    "index.best.note": "笔记中",
+    "search.link": "在 {n} 篇论文及其笔记中搜索“{q}” →",
     # ---- citing and saving (#11): add its texts below this line
     # ---- moving around, relations, reading (#11): add its texts below this line
     "nav.label": "论文：上一篇、下一篇、列表",
@@ -326,7 +339,7 @@ ZH_HANT: dict[str, Text] = {
     "index.showing": "顯示 {shown} / {n} 篇論文",
     "index.note": "筆記",
     "index.filter": "篩選",
-    "index.filter.placeholder": "標題、作者、發表處、標籤或摘要",
+    "index.filter.placeholder": "標題、作者、標籤、摘要或筆記",
     "index.sort": "排序",
     "index.sort.newest": "最新在前",
     "index.sort.oldest": "最早在前",
@@ -345,8 +358,8 @@ ZH_HANT: dict[str, Text] = {
     "index.find.label": "尋找{facet}",
     "index.remove": "移除篩選條件 {facet}：{value}",
     "index.clear": "全部清除",
-    "index.searching": "（正在搜尋摘要…）",
-    "index.search-failed": "摘要未能載入：只搜尋標題、作者、發表處和標籤。",
+    "index.searching": "（正在搜尋筆記…）",
+    "index.search-failed": "筆記和摘要未能載入：只搜尋標題、作者、發表處和標籤。",
     "index.downloaded": "已下載 {n} 筆記錄（papers.bib）。",
     "index.bibtex-failed": "BibTeX 未能載入（{error}）。",
     "index.copied": "已複製 {n} 篇論文（Markdown）。",
@@ -365,6 +378,11 @@ ZH_HANT: dict[str, Text] = {
     "facet.note.no": "無筆記",
     "facet.status": "閱讀狀態",
     # ---- full-text search (#14): add its texts below this line
+    "index.sort.best": "最相關",
+    "index.best.title": "標題中",
+    "index.best.fields": "作者、發表處、標籤、總結或摘要中",
+    "index.best.note": "筆記中",
+    "search.link": "在 {n} 篇論文及其筆記中搜尋「{q}」 →",
     # ---- citing and saving (#11): add its texts below this line
     # ---- moving around, relations, reading (#11): add its texts below this line
     "nav.label": "論文：上一篇、下一篇、列表",

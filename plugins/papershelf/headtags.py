@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -142,3 +143,14 @@ def head_html(paper: Paper, url: str = "", keywords: Iterable[str] = ()) -> str:
         f'<script type="application/ld+json">{script_json(json_ld(paper, url, words))}</script>'
     )
     return "\n".join(lines) + "\n"
+
+
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+
+
+def insert_head(page_html: str, head: str) -> str:
+    """`head` put in before the page's `</head>` (the page as it was when it has none)."""
+    found = _HEAD_END.search(page_html)
+    if found is None:
+        return page_html
+    return page_html[: found.start()] + head + page_html[found.start() :]

@@ -114,6 +114,13 @@ EN: dict[str, Text] = {
     "facet.status": "Reading status",
     # ---- full-text search (#14): add its texts below this line
     # ---- citing and saving (#11): add its texts below this line
+    "section.cite": "Cite",
+    "reference.apa": "APA",
+    "reference.ieee": "IEEE",
+    "reference.gb7714": "GB/T 7714",
+    "download.bib": "Download .bib",
+    "download.ris": "Download .ris",
+    "download.csl": "Download CSL-JSON",
     # ---- moving around, relations, reading (#11): add its texts below this line
     # ---- feeds, statistics, macros (#12): add its texts below this line
 }
@@ -196,6 +203,13 @@ ZH: dict[str, Text] = {
     "facet.status": "阅读状态",
     # ---- full-text search (#14): add its texts below this line
     # ---- citing and saving (#11): add its texts below this line
+    "section.cite": "引用",
+    "reference.apa": "APA",
+    "reference.ieee": "IEEE",
+    "reference.gb7714": "GB/T 7714",
+    "download.bib": "下载 .bib",
+    "download.ris": "下载 .ris",
+    "download.csl": "下载 CSL-JSON",
     # ---- moving around, relations, reading (#11): add its texts below this line
     # ---- feeds, statistics, macros (#12): add its texts below this line
 }
@@ -270,6 +284,9 @@ ZH_HANT: dict[str, Text] = {
     "facet.status": "閱讀狀態",
     # ---- full-text search (#14): add its texts below this line
     # ---- citing and saving (#11): add its texts below this line
+    "download.bib": "下載 .bib",
+    "download.ris": "下載 .ris",
+    "download.csl": "下載 CSL-JSON",
     # ---- moving around, relations, reading (#11): add its texts below this line
     # ---- feeds, statistics, macros (#12): add its texts below this line
 }

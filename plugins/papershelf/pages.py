@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from markupsafe import Markup
+
 from .i18n import ENGLISH, Strings
 from .markdown import fence_mask
 from .mathguard import neutralise_tex
@@ -61,8 +63,19 @@ SECTIONS = {
     "abstract": "section.abstract",
     "notes": "section.notes",
     "related-papers": "section.related",
+    "cite": "section.cite",
     "bibtex": "section.bibtex",
 }  # anchor -> the id of its heading's text in the interface's strings
+
+
+@dataclass(frozen=True)
+class Citing:
+    """How a page offers its paper for citing: formatted references (style as the
+    `references` option names it, its label, safe HTML) and the one-entry downloads
+    (kind `bib`, `ris` or `csl`, link relative to the page, file name)."""
+
+    references: tuple[tuple[str, str, str], ...] = ()
+    downloads: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -245,8 +258,10 @@ def paper_page(
     by_key: Mapping[str, Entry],
     options: PageOptions = PageOptions(),
     links: NoteLinks | None = None,
+    citing: Citing = Citing(),
 ) -> PaperPage:
-    """The whole page: front matter, header, abstract, note, related papers, BibTeX."""
+    """The whole page: front matter, header, abstract, note, related papers, references,
+    BibTeX."""
     paper, note = entry.paper, entry.note
     # Whatever raw_html says, .bib data is data: its TeX must not make links once typeset.
     title, abstract = neutralise_tex(paper.title), neutralise_tex(paper.abstract)
@@ -282,7 +297,8 @@ def paper_page(
         )
         return [start, "", f"## {options.strings(SECTIONS[anchor])}", "", end, ""]
 
-    parts = ["---", front_matter_json(meta), "---", "", *block("header", _header(entry, options))]
+    header = _header(entry, options, citing.downloads)
+    parts = ["---", front_matter_json(meta), "---", "", *block("header", header)]
     if paper.abstract:
         parts += heading("abstract") + block("abstract", _abstract(paper.abstract, options.math))
     if note and body:
@@ -293,6 +309,8 @@ def paper_page(
     related = _related(entry, by_key)
     if related:
         parts += heading("related-papers") + [related, ""]
+    if citing.references:
+        parts += heading("cite") + block("references", references_html(citing, options.strings))
     parts += heading("bibtex") + block("bibtex", render("bibtex.html", bibtex=paper.bibtex))
     return PaperPage("\n".join(parts), blocks, token)
 
@@ -304,7 +322,16 @@ def paper_markdown(
     return paper_page(entry, by_key, options).inline()
 
 
-def _header(entry: Entry, options: PageOptions) -> str:
+def references_html(citing: Citing, strings: Strings) -> str:
+    """The formatted references, each with its label; the HTML was made safe where it was
+    formatted (`references.format_reference`), so it goes in as it is."""
+    items = [(style, label, Markup(text)) for style, label, text in citing.references]
+    return render("references.html", references=items).strip()
+
+
+def _header(
+    entry: Entry, options: PageOptions, downloads: tuple[tuple[str, str, str], ...] = ()
+) -> str:
     paper, note = entry.paper, entry.note
     t = options.strings
     facts = [
@@ -323,6 +350,7 @@ def _header(entry: Entry, options: PageOptions) -> str:
         "facts": [(label, value) for label, value in facts if value],
         "tags": entry.tags,
         "links": link_labels(paper, t),
+        "downloads": [(kind, t(f"download.{kind}"), href, name) for kind, href, name in downloads],
         "summary": note.summary if note else "",
         "index_url": options.index_url,
         "labels": {

@@ -152,5 +152,5 @@ def _linked(text: str, data: Mapping[str, Any]) -> str:
         if shown in text and f'href="{shown}' not in text:
             link = f'<a href="{html.escape(html.unescape(url))}">{shown}</a>'
             pattern = r"(?<![\w/\"])" + re.escape(shown) + r"(?![\w/])"
-            text = re.sub(pattern, lambda _: link, text, count=1)
+            text = re.sub(pattern, lambda _, link=link: link, text, count=1)
     return text

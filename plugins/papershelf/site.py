@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from .citestyles import style_title
+from .downloads import SUFFIXES, download_name, download_text, download_uri
+from .headtags import head_html
 from .i18n import ENGLISH, Strings
 from .index import DATA_FILE, catalogue_json, index_files, index_html, index_inputs, versioned
 from .library import Settings
 from .model import Asset, Entry, Library, Note, Paper, Problem
-from .pages import NoteLinks, PageOptions, PaperPage, front_matter_json, paper_page
+from .pages import Citing, NoteLinks, PageOptions, PaperPage, front_matter_json, paper_page
+from .references import Reference
 
 INDEX_MARKER = "<!-- papershelf-index -->"
 
@@ -77,6 +81,7 @@ class PageInputs:
     options: PageOptions
     related: tuple[tuple[str, str], ...]  # (slug, title) of the papers the note relates
     body: str  # the note's text with its links pointed at the pages
+    citing: Citing = Citing()
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,8 @@ class SiteCache:
     and list for the library they were made from (an edit of a note's text changes neither)."""
 
     pages: dict[str, CachedPage] = field(default_factory=dict)
+    # citation key -> (paper, tags) and the download files made from them
+    downloads: dict[str, tuple[Any, dict[str, str]]] = field(default_factory=dict)
     index_inputs: Any = None
     data: dict[str, str] | None = None
     listing: str | None = None
@@ -106,6 +113,9 @@ class SitePlan:
     index_page: str  # the index page's Markdown; "" when the site has its own
     data: Mapping[str, str]  # data files: the index's, and the catalogue
     strings: Strings = ENGLISH  # the interface's words
+    # Every paper page's (generated or hand-written) extra <head>: citation meta, JSON-LD
+    heads: Mapping[str, str] = field(default_factory=dict)
+    downloads: Mapping[str, str] = field(default_factory=dict)  # URI -> one-entry file
 
     @cached_property
     def page_urls(self) -> frozenset[str]:
@@ -124,9 +134,13 @@ def plan_site(
     math: bool = False,
     strings: Strings = ENGLISH,
     cache: SiteCache | None = None,
+    references: Mapping[str, tuple[Reference, ...]] | None = None,
+    site_url: str = "",
 ) -> SitePlan:
     """The pages, the index and its data. A page the site has written by hand (its URI is in
-    `hand_written`) takes the place of the generated one."""
+    `hand_written`) takes the place of the generated one; it still gets the paper's head
+    tags and download files. `references`: each paper's formatted references, by key;
+    `site_url`: the site's address, for the absolute URLs of the head tags."""
     cache = cache if cache is not None else SiteCache()
     by_key = library.by_key()
     index_url = layout.url(layout.index_uri)
@@ -134,14 +148,32 @@ def plan_site(
     keys: dict[str, str] = {}
     urls: dict[str, str] = {}
     fresh: dict[str, CachedPage] = {}
+    heads: dict[str, str] = {}
+    downloads = _downloads(library, layout, cache)
+    labels = _labels(references or {}, strings)
     for entry in library.entries:
         uri = layout.page_uri(entry.paper)
-        urls[entry.paper.key] = layout.url(uri)
+        url = urls[entry.paper.key] = layout.url(uri)
+        heads[uri] = head_html(entry.paper, _absolute(site_url, url), entry.tags)
         if uri in hand_written:
             continue
-        index = relative_url(index_url, urls[entry.paper.key])
+        index = relative_url(index_url, url)
         options = PageOptions(index_url=index, math=math, strings=strings)
-        fresh[entry.paper.key] = _page(entry, by_key, options, links, cache)
+        citing = Citing(
+            tuple(
+                (r.style, labels[r.style], r.html)
+                for r in (references or {}).get(entry.paper.key, ())
+            ),
+            tuple(
+                (
+                    kind,
+                    relative_url(download_uri(layout.path, entry.paper.slug, kind), url),
+                    download_name(entry.paper.key, kind),
+                )
+                for kind in SUFFIXES
+            ),
+        )
+        fresh[entry.paper.key] = _page(entry, by_key, options, links, cache, citing)
         pages[uri], keys[uri] = fresh[entry.paper.key].page, entry.paper.key
     cache.pages = fresh
     return SitePlan(
@@ -151,7 +183,41 @@ def plan_site(
         index_page="" if layout.index_uri in hand_written else index_page(strings),
         data=_index_data(library, settings, layout, urls, catalogue, strings, cache),
         strings=strings,
+        heads=heads,
+        downloads=downloads,
     )
+
+
+def _absolute(site_url: str, url: str) -> str:
+    return f"{site_url.rstrip('/')}/{url}" if site_url else ""
+
+
+def _labels(references: Mapping[str, tuple[Reference, ...]], strings: Strings) -> dict[str, str]:
+    """Each style's label: the interface's word for it, else the style's own title."""
+    styles = {r.style for refs in references.values() for r in refs}
+    return {
+        s: strings(f"reference.{s}") if f"reference.{s}" in strings.table else style_title(s)
+        for s in styles
+    }
+
+
+def _downloads(library: Library, layout: Layout, cache: SiteCache) -> dict[str, str]:
+    """URI -> text of every paper's download files, remade only for papers that changed."""
+    out: dict[str, str] = {}
+    fresh: dict[str, tuple[Any, dict[str, str]]] = {}
+    for entry in library.entries:
+        made_from = (entry.paper, entry.tags)
+        hit = cache.downloads.get(entry.paper.key)
+        if hit is None or hit[0] != made_from:
+            texts = {
+                download_uri(layout.path, entry.paper.slug, k): download_text(entry, k)
+                for k in SUFFIXES
+            }
+            hit = (made_from, texts)
+        fresh[entry.paper.key] = hit
+        out.update(hit[1])
+    cache.downloads = fresh
+    return out
 
 
 def _page(
@@ -160,6 +226,7 @@ def _page(
     options: PageOptions,
     links: NoteLinks,
     cache: SiteCache,
+    citing: Citing,
 ) -> CachedPage:
     note = entry.note
     related = tuple(
@@ -167,10 +234,11 @@ def _page(
         for k in (note.related if note else ())
         if k in by_key
     )
-    inputs = PageInputs(entry.paper, note, options, related, links.rewrite(note) if note else "")
+    body = links.rewrite(note) if note else ""
+    inputs = PageInputs(entry.paper, note, options, related, body, citing)
     hit = cache.pages.get(entry.paper.key)
     if hit is None or hit.inputs != inputs:
-        hit = CachedPage(inputs, paper_page(entry, by_key, options, links))
+        hit = CachedPage(inputs, paper_page(entry, by_key, options, links, citing))
     return hit
 
 

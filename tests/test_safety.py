@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -188,13 +189,30 @@ def page_scripts(html: str) -> list[str]:
     return scripts
 
 
+class _Handlers(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [f"<{tag} {name}>" for name, _ in attrs if name.startswith("on")]
+
+
+def event_handlers(html: str) -> list[str]:
+    """The `on*` attributes of the page's tags, as a browser parses them (text inside an
+    attribute value, such as an escaped title in a meta tag, is no attribute)."""
+    parser = _Handlers()
+    parser.feed(html)
+    return parser.found
+
+
 @pytest.mark.parametrize("theme", ["mkdocs", "material"])
 def test_no_data_becomes_markup(hostile_site: Path, theme: str) -> None:
     out = hostile_site / theme
     for path in [out / "papers" / "xss1" / "index.html", out / "papers" / "index.html"]:
         html = path.read_text(encoding="utf-8")
         assert not any("alert(" in script for script in page_scripts(html)), path
-        assert not re.search(r"<[^>]+\son\w+\s*=", html.replace("onerror=alert", "")), path
+        assert not event_handlers(html), path
         assert not re.search(r"""(href|src)\s*=\s*["']?\s*javascript:""", html, re.I), path
         assert "<iframe" not in html and "<svg onload" not in html
     page = (out / "papers" / "xss1" / "index.html").read_text(encoding="utf-8")

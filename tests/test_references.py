@@ -224,3 +224,30 @@ def test_the_item_citeproc_sees_is_escaped_and_whole_named(load) -> None:
     assert data["title"] == "A &lt;b&gt;bold&lt;/b&gt; &amp; claim"
     assert data["author"] == [{"literal": "王小明"}, {"literal": "ZQXETALZQX"}]
     assert format_reference("apa", data).startswith("王小明, et al. (2020).")
+
+
+def test_the_references_option_names_the_styles_and_an_unknown_one_stops_the_build(
+    tmp_path: Path,
+) -> None:
+    from test_build import build, built, fixture_with
+
+    old = "      facets: [method]\n"
+    site = fixture_with(tmp_path / "bad", old, old + "      references: [apa, apaa]\n")
+    result = build(site, tmp_path / "bad" / "out")
+    assert result.returncode != 0
+    assert "option 'references': no citation style 'apaa'; did you mean 'apa'" in result.stderr
+    none = built(
+        fixture_with(tmp_path / "none", old, old + "      references: []\n"), tmp_path / "o1"
+    )
+    page = (none / "papers" / "nonote2022" / "index.html").read_text(encoding="utf-8")
+    assert 'id="cite"' not in page and "data-papershelf-reference" not in page
+    assert 'data-papershelf-download="ris"' in page  # the downloads stay
+    one = built(
+        fixture_with(tmp_path / "one", old, old + "      references: [nature]\n"), tmp_path / "o2"
+    )
+    page = (one / "papers" / "nonote2022" / "index.html").read_text(encoding="utf-8")
+    assert (
+        '<dt>Nature</dt>\n<dd class="papershelf-reference" data-papershelf-reference="nature">'
+        in page
+    )
+    assert 'data-papershelf-reference="apa"' not in page

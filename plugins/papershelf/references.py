@@ -151,6 +151,7 @@ def _linked(text: str, data: Mapping[str, Any]) -> str:
         shown = html.escape(html.unescape(url), quote=False)
         if shown in text and f'href="{shown}' not in text:
             link = f'<a href="{html.escape(html.unescape(url))}">{shown}</a>'
-            pattern = r"(?<![\w/\"])" + re.escape(shown) + r"(?![\w/])"
-            text = re.sub(pattern, lambda _, link=link: link, text, count=1)
+            found = re.search(r"(?<![\w/\"])" + re.escape(shown) + r"(?![\w/])", text)
+            if found:
+                text = text[: found.start()] + link + text[found.end() :]
     return text

@@ -106,7 +106,7 @@ def hand_written(entry: Entry, references: tuple[Reference, ...] = ()) -> str:
         parts += ["## Notes", "", note.body.strip(), ""]
     if references:
         citing = Citing(tuple((r.style, LABELS[r.style], r.html) for r in references))
-        parts += ["## Cite", "", references_html(citing, ENGLISH), ""]
+        parts += ["## Cite", "", references_html(citing), ""]
     parts += ["## BibTeX", "", "```bibtex", paper.bibtex, "```", ""]
     return "\n".join(parts)
 

@@ -235,3 +235,15 @@ def test_the_mkdocs_theme_and_a_hand_written_paper_page_get_the_head_tags(tmp_pa
         head_of(out / "papers" / "zhang2023chinese" / "index.html").meta, "citation_title"
     )
     assert not head_of(out / "index.html").meta  # only paper pages
+
+
+def test_the_downloads_option_chooses_the_files(tmp_path: Path) -> None:
+    from test_build import fixture_with
+
+    old = "      facets: [method]\n"
+    out = built(fixture_with(tmp_path, old, old + "      downloads: [bib]\n"), tmp_path / "out")
+    files = sorted(p.name for p in (out / "papers").iterdir() if p.is_file() and "nonote" in p.name)
+    assert files == ["nonote2022.bib"]
+    page = (out / "papers" / "nonote2022" / "index.html").read_text(encoding="utf-8")
+    assert 'data-papershelf-download="bib"' in page and 'data-papershelf-download="ris"' not in page
+    assert values(head_of(out / "papers" / "nonote2022" / "index.html").meta, "citation_title")

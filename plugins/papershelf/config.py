@@ -11,6 +11,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from .citestyles import DEFAULT_STYLES, UnknownStyle, check_style, parsed_style
+from .downloads import SUFFIXES
 from .i18n import Text, unknown_keys
 from .index import CATALOGUE_FIELDS, RESERVED
 from .library import Settings
@@ -18,6 +19,7 @@ from .normalize import PUBLIC_FIELDS
 from .notes import KNOWN_FIELDS
 from .safety import RAW_HTML_POLICIES
 
+DOWNLOAD_KINDS = tuple(SUFFIXES)
 # Characters that break a URL (`?`, `#`, `%`) or a Windows path (the rest) in a site path.
 _UNSAFE = re.compile(r'[\\:*?"<>|#%\x00-\x1f\x7f]')
 
@@ -225,6 +227,8 @@ class PapershelfConfig(base.Config):
     """The site's own words for papershelf's interface, by id: `{index.filter: Search}`."""
     references = ReferenceStyles()
     """Citation styles of the references on each paper page, e.g. [apa, ieee, gb7714]."""
+    downloads = c.ListOfItems(c.Choice(DOWNLOAD_KINDS), default=list(DOWNLOAD_KINDS))
+    """One-entry files beside each paper page: `bib`, `ris`, `csl` (CSL-JSON); [] for none."""
 
 
 def option_error(name: str, message: str) -> str:

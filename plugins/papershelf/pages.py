@@ -310,7 +310,7 @@ def paper_page(
     if related:
         parts += heading("related-papers") + [related, ""]
     if citing.references:
-        parts += heading("cite") + block("references", references_html(citing, options.strings))
+        parts += heading("cite") + block("references", references_html(citing))
     parts += heading("bibtex") + block("bibtex", render("bibtex.html", bibtex=paper.bibtex))
     return PaperPage("\n".join(parts), blocks, token)
 
@@ -322,7 +322,7 @@ def paper_markdown(
     return paper_page(entry, by_key, options).inline()
 
 
-def references_html(citing: Citing, strings: Strings) -> str:
+def references_html(citing: Citing) -> str:
     """The formatted references, each with its label; the HTML was made safe where it was
     formatted (`references.format_reference`), so it goes in as it is."""
     items = [(style, label, Markup(text)) for style, label, text in citing.references]

@@ -153,6 +153,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             cache=self.site_cache,
             references=self._references(library),
             site_url=config.site_url or "",
+            downloads=tuple(dict.fromkeys(self.config.downloads)),
         )
         for uri in sorted(hand_written & {self.layout.page_uri(e.paper) for e in library.entries}):
             log.info(f"{uri} is written by hand; it replaces the generated page")

@@ -136,11 +136,13 @@ def plan_site(
     cache: SiteCache | None = None,
     references: Mapping[str, tuple[Reference, ...]] | None = None,
     site_url: str = "",
+    downloads: tuple[str, ...] = tuple(SUFFIXES),
 ) -> SitePlan:
     """The pages, the index and its data. A page the site has written by hand (its URI is in
     `hand_written`) takes the place of the generated one; it still gets the paper's head
     tags and download files. `references`: each paper's formatted references, by key;
-    `site_url`: the site's address, for the absolute URLs of the head tags."""
+    `site_url`: the site's address, for the absolute URLs of the head tags; `downloads`: the
+    kinds of one-entry files each paper gets (`bib`, `ris`, `csl`)."""
     cache = cache if cache is not None else SiteCache()
     by_key = library.by_key()
     index_url = layout.url(layout.index_uri)
@@ -149,7 +151,7 @@ def plan_site(
     urls: dict[str, str] = {}
     fresh: dict[str, CachedPage] = {}
     heads: dict[str, str] = {}
-    downloads = _downloads(library, layout, cache)
+    files = _downloads(library, layout, cache, downloads)
     labels = _labels(references or {}, strings)
     for entry in library.entries:
         uri = layout.page_uri(entry.paper)
@@ -170,7 +172,7 @@ def plan_site(
                     relative_url(download_uri(layout.path, entry.paper.slug, kind), url),
                     download_name(entry.paper.key, kind),
                 )
-                for kind in SUFFIXES
+                for kind in downloads
             ),
         )
         fresh[entry.paper.key] = _page(entry, by_key, options, links, cache, citing)
@@ -184,7 +186,7 @@ def plan_site(
         data=_index_data(library, settings, layout, urls, catalogue, strings, cache),
         strings=strings,
         heads=heads,
-        downloads=downloads,
+        downloads=files,
     )
 
 
@@ -201,17 +203,19 @@ def _labels(references: Mapping[str, tuple[Reference, ...]], strings: Strings) -
     }
 
 
-def _downloads(library: Library, layout: Layout, cache: SiteCache) -> dict[str, str]:
+def _downloads(
+    library: Library, layout: Layout, cache: SiteCache, kinds: tuple[str, ...]
+) -> dict[str, str]:
     """URI -> text of every paper's download files, remade only for papers that changed."""
     out: dict[str, str] = {}
     fresh: dict[str, tuple[Any, dict[str, str]]] = {}
     for entry in library.entries:
-        made_from = (entry.paper, entry.tags)
+        made_from = (entry.paper, entry.tags, kinds, layout.path)
         hit = cache.downloads.get(entry.paper.key)
         if hit is None or hit[0] != made_from:
             texts = {
                 download_uri(layout.path, entry.paper.slug, k): download_text(entry, k)
-                for k in SUFFIXES
+                for k in kinds
             }
             hit = (made_from, texts)
         fresh[entry.paper.key] = hit

@@ -12,8 +12,9 @@ the result is sanitized after. It also needs help where CSL has no word for what
   standard asks for Western-language references;
 - a numeric style's `[1]` is dropped: the page shows one entry, not a numbered list.
 
-Formatting costs about 14 ms a paper for the three default styles (APA alone ~8 ms), which
-is 140 s for 10,000 papers; a warm cache costs ~0.02 ms. So every reference is kept in
+Formatting costs about 16 ms of CPU a paper for the three default styles (APA alone ~9 ms),
+10 ms with `citestyles.memoise_lookups`: 100 s for 10,000 papers; a warm cache costs
+~0.04 ms (bench/cite_speed.py). So every reference is kept in
 `.cache/papershelf/references.json`, keyed by the style, the versions and the item, and a
 cold build with many papers formats them in worker processes.
 """

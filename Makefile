@@ -43,6 +43,7 @@ bench: $(TESTS)
 	scripts/ensure-chromium
 	$(BIN)/python bench/parse_speed.py
 	$(BIN)/python bench/build_speed.py
+	$(BIN)/python bench/cite_speed.py
 	$(BIN)/python bench/serve_speed.py
 	$(BIN)/python bench/index_speed.py
 	$(BIN)/python bench/suggest_speed.py

@@ -439,11 +439,12 @@ def test_a_paper_page_has_one_copy_button_that_covers_no_text(browser, example) 
     assert button and code and button["y"] + button["height"] <= code["y"]
     copy.click()
     page.wait_for_function(
-        "() => document.querySelector('.papershelf-copy').textContent === 'Copied'"
+        "() => document.querySelector('.papershelf-bibtex .papershelf-copy').textContent === 'Copied'"
     )
     assert page.evaluate("() => navigator.clipboard.readText()").startswith("@")
     page.wait_for_function(
-        "() => document.querySelector('.papershelf-copy').textContent === 'Copy'", timeout=5000
+        "() => document.querySelector('.papershelf-bibtex .papershelf-copy').textContent === 'Copy'",
+        timeout=5000,
     )
     context.close()
 

@@ -309,10 +309,11 @@ def test_theme_and_papershelf_hooks_are_their_own(sites, serve, page, theme: str
         results: ((el) => el === null || el.closest("#mkdocs_search_modal") !== null)(
           document.getElementById("mkdocs-search-results")),
         forged: Array.from(document.querySelectorAll("*")).filter(el => Array.from(el.attributes)
-          .some(a => /^data-(md|papershelf)-/.test(a.name)) && el.closest(".papershelf-paper") === null
+          .some(a => /^data-(md|papershelf)-/.test(a.name))
+          && el.closest(".papershelf-paper, .papershelf-references") === null
           && el.closest("article, [role=main]") !== null).map(el => el.outerHTML.slice(0, 80)),
         ids: Array.from(document.querySelectorAll("[role=main] [id], article [id]"))
-          .map(el => el.id).filter(id => !/^(note-|abstract$|notes$|bibtex$|mjx-|__code_\\d+$)/.test(id)),
+          .map(el => el.id).filter(id => !/^(note-|abstract$|notes$|cite$|bibtex$|mjx-|__code_\\d+$)/.test(id)),
         newTab: Array.from(document.querySelectorAll("a[target=_blank]")).map(a => a.rel),
       })"""
     )
@@ -367,7 +368,7 @@ def test_material_extensions_still_work_in_a_sanitized_note(sites, serve, page, 
     toc = page.eval_on_selector_all(
         ".md-nav--secondary a", "links => links.map(a => a.getAttribute('href'))"
     )
-    assert toc == ["#notes", "#note-tabs", "#bibtex"]
+    assert toc == ["#notes", "#note-tabs", "#cite", "#bibtex"]
     page.click("a.footnote-ref")
     assert page.evaluate("() => location.hash") == "#note-fn:n"
 

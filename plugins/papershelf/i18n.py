@@ -122,6 +122,13 @@ EN: dict[str, Text] = {
         "other": "Search {n} papers and their notes for “{q}” →",
     },
     # ---- citing and saving (#11): add its texts below this line
+    "section.cite": "Cite",
+    "reference.apa": "APA",
+    "reference.ieee": "IEEE",
+    "reference.gb7714": "GB/T 7714",
+    "download.bib": "Download .bib",
+    "download.ris": "Download .ris",
+    "download.csl": "Download CSL-JSON",
     # ---- moving around, relations, reading (#11): add its texts below this line
     "nav.label": "Papers: previous, next, the list",
     "nav.previous": "Previous",
@@ -257,6 +264,13 @@ ZH: dict[str, Text] = {
     "index.best.note": "笔记中",
     "search.link": "在 {n} 篇论文及其笔记中搜索“{q}” →",
     # ---- citing and saving (#11): add its texts below this line
+    "section.cite": "引用",
+    "reference.apa": "APA",
+    "reference.ieee": "IEEE",
+    "reference.gb7714": "GB/T 7714",
+    "download.bib": "下载 .bib",
+    "download.ris": "下载 .ris",
+    "download.csl": "下载 CSL-JSON",
     # ---- moving around, relations, reading (#11): add its texts below this line
     "nav.label": "论文：上一篇、下一篇、列表",
     "nav.previous": "上一篇",
@@ -384,6 +398,9 @@ ZH_HANT: dict[str, Text] = {
     "index.best.note": "筆記中",
     "search.link": "在 {n} 篇論文及其筆記中搜尋「{q}」 →",
     # ---- citing and saving (#11): add its texts below this line
+    "download.bib": "下載 .bib",
+    "download.ris": "下載 .ris",
+    "download.csl": "下載 CSL-JSON",
     # ---- moving around, relations, reading (#11): add its texts below this line
     "nav.label": "論文：上一篇、下一篇、列表",
     "nav.previous": "上一篇",

@@ -91,6 +91,31 @@ class Links:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """What a reference to the paper needs beyond what its page shows: each value decoded
+    from a public BibTeX field (`public_fields`, less `hide`), or empty. Nothing private."""
+
+    journal: str = ""  # journal / journaltitle
+    booktitle: str = ""  # the proceedings or book a part appears in
+    editors: tuple[Author, ...] = ()
+    volume: str = ""
+    number: str = ""  # an article's issue, a report's number
+    pages: str = ""  # "512–530": ranges with an en dash
+    chapter: str = ""
+    edition: str = ""
+    series: str = ""
+    publisher: str = ""
+    address: str = ""  # the publisher's place (address or location)
+    school: str = ""  # a thesis' university
+    institution: str = ""  # a report's
+    organization: str = ""
+    genre: str = ""  # the `type` field: "PhD thesis", "Technical report", ...
+    isbn: str = ""
+    issn: str = ""
+    day: int | None = None  # from `date = {2025-03-12}`; year and month are on `Paper`
+
+
+@dataclass(frozen=True)
 class Paper:
     """One bibliography entry, normalised for display."""
 
@@ -108,6 +133,7 @@ class Paper:
     arxiv_version: str = ""
     doi: str = ""
     links: Links = Links()
+    citation: Citation = Citation()
     bibtex: str = ""
     source_path: str = ""
     source_line: int = 0

@@ -13,7 +13,7 @@ from .dates import ADDED_FIELDS, parse_moment
 from .identifiers import ARXIV_ID as _ARXIV_ID
 from .identifiers import ARXIV_IN_URL as _ARXIV_IN_URL
 from .identifiers import CODE_HOSTS as _CODE_HOSTS
-from .model import ET_AL, Author, Links, Paper, Problem, merge_tags
+from .model import ET_AL, Author, Citation, Links, Paper, Problem, merge_tags
 
 # Fields that may appear in the BibTeX people copy from the site. Anything else (Zotero's
 # file, urldate, langid, annote, abstract, keywords, ...) stays private unless configured.
@@ -134,6 +134,7 @@ def normalize(
         arxiv_version=version,
         doi=doi,
         links=_links(f, arxiv, doi, problem),
+        citation=citation(raw, public_fields),
         bibtex=public_bibtex(raw, public_fields),
         source_path=raw.path,
         source_line=raw.line,
@@ -448,6 +449,47 @@ def _url_in_howpublished(text: str) -> str:
     m = _URL_IN_TEXT.search(text) if "http" in text else None
     url = re.sub(r"\\([_%&#~$])", r"\1", (m.group(1) or m.group(2))) if m else ""
     return url if _SAFE_URL.match(url) else ""
+
+
+# ---------------------------------------------------------------- citation details
+# Citation attribute -> the BibTeX fields it is read from, first found wins.
+_CITATION_FIELDS = {
+    "journal": ("journal", "journaltitle"),
+    "booktitle": ("booktitle",),
+    "volume": ("volume",),
+    "number": ("number",),
+    "chapter": ("chapter",),
+    "edition": ("edition",),
+    "series": ("series",),
+    "publisher": ("publisher",),
+    "address": ("address", "location"),
+    "school": ("school",),
+    "institution": ("institution",),
+    "organization": ("organization",),
+    "genre": ("type",),
+    "isbn": ("isbn",),
+    "issn": ("issn",),
+}
+_RANGE_DASH = re.compile(r"\s*(?:-{1,3}|\u2013|\u2014|\u2212)\s*")
+_DAY = re.compile(r"^\s*\d{4}-\d{1,2}-(\d{1,2})\b")
+
+
+def citation(raw: RawEntry, public_fields: Iterable[str] = PUBLIC_FIELDS) -> Citation:
+    """The entry's public citation details (a field not in `public_fields` is left out)."""
+    public = set(public_fields)
+    f = raw.fields
+    values: dict[str, str] = {}
+    for name, fields in _CITATION_FIELDS.items():
+        found = next((f[k] for k in fields if k in public and f.get(k, "").strip()), "")
+        values[name] = " ".join(latex.decode(found).split()) if found else ""
+    pages = f.get("pages", "") if "pages" in public else ""
+    day = _DAY.match(f.get("date", "")) if "date" in public else None
+    return Citation(
+        **values,
+        editors=parse_names(f["editor"]) if "editor" in public and f.get("editor") else (),
+        pages=_RANGE_DASH.sub("\u2013", latex.decode(pages).strip()) if pages.strip() else "",
+        day=int(day.group(1)) if day and 1 <= int(day.group(1)) <= 31 else None,
+    )
 
 
 # ---------------------------------------------------------------- public BibTeX

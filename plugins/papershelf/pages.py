@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from markupsafe import Markup
+
 from .i18n import ENGLISH, Strings
 from .markdown import fence_mask
 from .mathguard import neutralise_tex
@@ -68,8 +70,19 @@ SECTIONS = {
     "notes": "section.notes",
     "related-papers": "section.related",
     "similar-papers": "section.similar",
+    "cite": "section.cite",
     "bibtex": "section.bibtex",
 }  # anchor -> the id of its heading's text in the interface's strings
+
+
+@dataclass(frozen=True)
+class Citing:
+    """How a page offers its paper for citing: formatted references (style as the
+    `references` option names it, its label, safe HTML) and the one-entry downloads
+    (kind `bib`, `ris` or `csl`, link relative to the page, file name)."""
+
+    references: tuple[tuple[str, str, str], ...] = ()
+    downloads: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -256,9 +269,10 @@ def paper_page(
     options: PageOptions = PageOptions(),
     links: NoteLinks | None = None,
     around: Around | None = None,
+    citing: Citing = Citing(),
 ) -> PaperPage:
-    """The whole page: front matter, header, abstract, note, related papers, BibTeX, and
-    with `around` the links to the rest of the library."""
+    """The whole page: front matter, header, abstract, note, related papers, references,
+    BibTeX, and with `around` the links to the rest of the library."""
     paper, note = entry.paper, entry.note
     # Whatever raw_html says, .bib data is data: its TeX must not make links once typeset.
     title, abstract = neutralise_tex(paper.title), neutralise_tex(paper.abstract)
@@ -301,9 +315,11 @@ def paper_page(
     parts = ["---", front_matter_json(meta), "---", ""]
     if around and around.back:
         parts += block("back", back_html(around, options.strings))
-    parts += block("header", _header(entry, options))
+    parts += block("header", _header(entry, options, citing.downloads))
     parts += _reading(entry, body, passages, options, block, heading)
     parts += _library(entry, by_key, around, options, block, heading)
+    if citing.references:
+        parts += heading("cite") + block("references", references_html(citing))
     parts += heading("bibtex") + block("bibtex", render("bibtex.html", bibtex=paper.bibtex))
     if around and around.back:
         parts += block("pager", pager_html(around, options.strings, options.math))
@@ -317,7 +333,16 @@ def paper_markdown(
     return paper_page(entry, by_key, options).inline()
 
 
-def _header(entry: Entry, options: PageOptions) -> str:
+def references_html(citing: Citing) -> str:
+    """The formatted references, each with its label; the HTML was made safe where it was
+    formatted (`references.format_reference`), so it goes in as it is."""
+    items = [(style, label, Markup(text)) for style, label, text in citing.references]
+    return render("references.html", references=items).strip()
+
+
+def _header(
+    entry: Entry, options: PageOptions, downloads: tuple[tuple[str, str, str], ...] = ()
+) -> str:
     paper, note = entry.paper, entry.note
     t = options.strings
     facts = [
@@ -339,6 +364,7 @@ def _header(entry: Entry, options: PageOptions) -> str:
         "fact_filters": {t("fact.venue"): "venue"},
         "tags": entry.tags,
         "links": link_labels(paper, t),
+        "downloads": [(kind, t(f"download.{kind}"), href, name) for kind, href, name in downloads],
         "summary": note.summary if note else "",
         "index_url": options.index_url,
         "labels": {

@@ -18,8 +18,11 @@ from typing import Any
 from markupsafe import Markup
 
 from .around import Around, Surroundings
+from .citestyles import style_title
+from .downloads import SUFFIXES, download_name, download_text, download_uri
 from .feed import FEED_FILE, FeedInputs, feed_xml
 from .fulltext import FulltextCache, fulltext_files
+from .headtags import head_html
 from .i18n import ENGLISH, Strings
 from .index import (
     DATA_FILE,
@@ -33,7 +36,8 @@ from .index import (
 from .library import Settings
 from .mathguard import neutralise_tex
 from .model import Asset, Entry, Library, Note, Paper, Problem
-from .pages import NoteLinks, PageOptions, PaperPage, front_matter_json, paper_page
+from .pages import Citing, NoteLinks, PageOptions, PaperPage, front_matter_json, paper_page
+from .references import Reference
 from .relations import Graph, link_graph
 from .sections import redirect_html
 from .stats import stats_page
@@ -110,6 +114,7 @@ class PageInputs:
     related: tuple[tuple[str, str], ...]  # (slug, title) of the papers the note relates
     body: str  # the note's text with its links pointed at the pages
     around: Around | None = None  # what it shows of other papers: relations, suggestions, ...
+    citing: Citing = Citing()
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,8 @@ class SiteCache:
 
     pages: dict[str, CachedPage] = field(default_factory=dict)
     terms: TermCache = field(default_factory=TermCache)  # each paper's words, for suggestions
+    # citation key -> (paper, tags) and the download files made from them
+    downloads: dict[str, tuple[Any, dict[str, str]]] = field(default_factory=dict)
     index_inputs: Any = None
     data: dict[str, str] | None = None
     listing: str | None = None
@@ -149,6 +156,9 @@ class SitePlan:
     feed: bool = False  # whether `data` holds the feed
     redirects: Mapping[str, str] = field(default_factory=dict)  # old address's file -> HTML
     math: bool = False  # titles on the index typeset by arithmatex
+    # Every paper page's (generated or hand-written) extra <head>: citation meta, JSON-LD
+    heads: Mapping[str, str] = field(default_factory=dict)
+    downloads: Mapping[str, str] = field(default_factory=dict)  # URI -> one-entry file
 
     @cached_property
     def page_urls(self) -> frozenset[str]:
@@ -172,18 +182,21 @@ def plan_site(
     source_links: bool = False,
     review: bool = True,
     site_url: str = "",
+    references: Mapping[str, tuple[Reference, ...]] | None = None,
+    downloads: tuple[str, ...] = tuple(SUFFIXES),
 ) -> SitePlan:
     """The pages, the index and its data, the statistics page and the feed (with `feed`). A
     page the site has written by hand (its URI is in `hand_written`) takes the place of the
-    generated one. `fulltext`: the index searches abstracts and notes through a full-text
-    index (fulltext.py).
+    generated one; it still gets the paper's head tags and download files. `fulltext`: the
+    index searches abstracts and notes through a full-text index (fulltext.py).
 
     `source_links`: the pages' own HTML links (to the index, to other papers) as Markdown
     links are written, relative to the page's source file (`index.md?tag=x`), for a generator
     that rewrites every link, raw HTML's too, as it rewrites Markdown's (Zensical). MkDocs
     leaves raw HTML alone: there they are final URLs (`../?tag=x`). `review`: whether pages
     mark the text repair's uncertain passages; `site_url` makes the old addresses' canonical
-    links absolute."""
+    links and the head tags' URLs absolute. `references`: each paper's formatted references,
+    by key; `downloads`: the kinds of one-entry files each paper gets (`bib`, `ris`, `csl`)."""
     cache = cache if cache is not None else SiteCache()
     by_key = library.by_key()
     index_url = layout.url(layout.index_uri)
@@ -193,13 +206,34 @@ def plan_site(
     pages: dict[str, PaperPage] = {}
     keys: dict[str, str] = {}
     fresh: dict[str, CachedPage] = {}
+    heads: dict[str, str] = {}
+    files = _downloads(library, layout, cache, downloads)
+    labels = _labels(references or {}, strings)
     for i, entry in enumerate(library.entries):
         uri = layout.page_uri(entry.paper)
+        url = urls[entry.paper.key]
+        heads[uri] = head_html(entry.paper, _absolute(site_url, url), entry.tags)
         if uri in hand_written:
             continue
-        index = _index_link(layout, uri, urls[entry.paper.key], source_links)
+        index = _index_link(layout, uri, url, source_links)
         options = PageOptions(index_url=index, math=math, strings=strings, review=review)
-        fresh[entry.paper.key] = _page(entry, by_key, options, links, cache, around.of(i))
+        citing = Citing(
+            tuple(
+                (r.style, labels[r.style], r.html)
+                for r in (references or {}).get(entry.paper.key, ())
+            ),
+            tuple(
+                (
+                    kind,
+                    _file_link(
+                        uri, url, download_uri(layout.path, entry.paper.slug, kind), source_links
+                    ),
+                    download_name(entry.paper.key, kind),
+                )
+                for kind in downloads
+            ),
+        )
+        fresh[entry.paper.key] = _page(entry, by_key, options, links, cache, around.of(i), citing)
         pages[uri], keys[uri] = fresh[entry.paper.key].page, entry.paper.key
     cache.pages = fresh
     data = _index_data(library, settings, layout, urls, catalogue, fulltext, strings, cache, math)
@@ -224,6 +258,8 @@ def plan_site(
         feed=feed is not None,
         redirects=_redirects(graph, by_key, layout, urls, hand_written, strings, site_url),
         math=math,
+        heads=heads,
+        downloads=files,
     )
 
 
@@ -297,6 +333,47 @@ def _redirects(
     return out
 
 
+def _absolute(site_url: str, url: str) -> str:
+    return f"{site_url.rstrip('/')}/{url}" if site_url else ""
+
+
+def _labels(references: Mapping[str, tuple[Reference, ...]], strings: Strings) -> dict[str, str]:
+    """Each style's label: the interface's word for it, else the style's own title."""
+    styles = {r.style for refs in references.values() for r in refs}
+    return {
+        s: strings(f"reference.{s}") if f"reference.{s}" in strings.table else style_title(s)
+        for s in styles
+    }
+
+
+def _downloads(
+    library: Library, layout: Layout, cache: SiteCache, kinds: tuple[str, ...]
+) -> dict[str, str]:
+    """URI -> text of every paper's download files, remade only for papers that changed."""
+    out: dict[str, str] = {}
+    fresh: dict[str, tuple[Any, dict[str, str]]] = {}
+    for entry in library.entries:
+        made_from = (entry.paper, entry.tags, kinds, layout.path)
+        hit = cache.downloads.get(entry.paper.key)
+        if hit is None or hit[0] != made_from:
+            texts = {
+                download_uri(layout.path, entry.paper.slug, k): download_text(entry, k)
+                for k in kinds
+            }
+            hit = (made_from, texts)
+        fresh[entry.paper.key] = hit
+        out.update(hit[1])
+    cache.downloads = fresh
+    return out
+
+
+def _file_link(uri: str, url: str, target: str, source_links: bool) -> str:
+    """A link from the page at `uri` (served at `url`) to the static file `target`."""
+    if source_links:
+        return posixpath.relpath(target, posixpath.dirname(uri))
+    return relative_url(target, url)
+
+
 def _page(
     entry: Entry,
     by_key: Mapping[str, Entry],
@@ -304,6 +381,7 @@ def _page(
     links: NoteLinks,
     cache: SiteCache,
     around: Around,
+    citing: Citing,
 ) -> CachedPage:
     note = entry.note
     related = tuple(
@@ -312,10 +390,10 @@ def _page(
         if k in by_key
     )
     body = links.rewrite(note) if note else ""
-    inputs = PageInputs(entry.paper, note, options, related, body, around)
+    inputs = PageInputs(entry.paper, note, options, related, body, around, citing)
     hit = cache.pages.get(entry.paper.key)
     if hit is None or hit.inputs != inputs:
-        hit = CachedPage(inputs, paper_page(entry, by_key, options, links, around))
+        hit = CachedPage(inputs, paper_page(entry, by_key, options, links, around, citing))
     return hit
 
 

@@ -1,5 +1,5 @@
 /* papershelf: progressive enhancements; every page works without this file.
-   Paper pages get a Copy button on their BibTeX. The index page gets the filters described in
+   Paper pages get Copy buttons on their BibTeX and references. The index page gets the filters described in
    README.md ("The index page"): pure functions first, then the DOM wiring. */
 (function () {
   "use strict";
@@ -1463,31 +1463,55 @@
   }
 
   // ================================================================ paper pages
+  // The page's header (papershelf's, the first) carries the labels in the site's language.
+  function label(name, fallback) {
+    var header = document.querySelector("[data-papershelf-paper]");
+    return (header && header.getAttribute("data-papershelf-" + name)) || fallback;
+  }
+
+  /** A Copy button that puts what `content()` gives ({text, html}) on the clipboard: the
+      HTML flavour too where the browser can, so a word processor keeps the italics. */
+  function copyButton(content) {
+    var idle = label("copy", "Copy");
+    var copy = make("button", { type: "button", class: "papershelf-copy md-button" }, idle);
+    var reset;
+    function show(text) {
+      copy.textContent = text;
+      clearTimeout(reset);
+      reset = setTimeout(function () { copy.textContent = idle; }, 2000);
+    }
+    copy.addEventListener("click", function () {
+      var data = content();
+      var plain = function () { return navigator.clipboard.writeText(data.text); };
+      var done = data.html && window.ClipboardItem && navigator.clipboard.write
+        ? navigator.clipboard.write([new ClipboardItem({
+          "text/plain": new Blob([data.text], { type: "text/plain" }),
+          "text/html": new Blob([data.html], { type: "text/html" }) })]).catch(plain)
+        : plain();
+      done.then(function () { show(label("copied", "Copied")); },
+        function () { show(label("copy-failed", "Copy failed: select the text")); });
+    });
+    return copy;
+  }
+
   function addCopyButtons(root) {
+    if (!navigator.clipboard) return;
     root.querySelectorAll(".papershelf-bibtex").forEach(function (box) {
-      if (box.querySelector(".papershelf-copy") || !navigator.clipboard) return;
-      // The page's header (papershelf's, the first) carries the labels in the site's language.
-      var header = document.querySelector("[data-papershelf-paper]");
-      var label = function (name, fallback) {
-        return (header && header.getAttribute("data-papershelf-" + name)) || fallback;
-      };
-      var idle = label("copy", "Copy");
-      var copy = make("button", { type: "button", class: "papershelf-copy md-button" }, idle);
-      var reset;
-      function show(text) {
-        copy.textContent = text;
-        clearTimeout(reset);
-        reset = setTimeout(function () { copy.textContent = idle; }, 2000);
-      }
-      copy.addEventListener("click", function () {
+      if (box.querySelector(".papershelf-copy")) return;
+      box.appendChild(copyButton(function () {
         var code = box.querySelector("code");
-        navigator.clipboard.writeText(code ? code.textContent : "").then(function () {
-          show(label("copied", "Copied"));
-        }, function () {
-          show(label("copy-failed", "Copy failed: select the text"));
-        });
+        return { text: code ? code.textContent : "" };
+      }));
+    });
+    // Each formatted reference: the button sits in its label (<dt>), outside the text copied.
+    root.querySelectorAll(".papershelf-references > dd[data-papershelf-reference]").forEach(function (dd) {
+      var dt = dd.previousElementSibling;
+      if (!dt || dt.tagName !== "DT" || dt.querySelector(".papershelf-copy")) return;
+      var button = copyButton(function () {
+        return { text: dd.textContent.replace(/\s+/g, " ").trim(), html: dd.innerHTML.trim() };
       });
-      box.appendChild(copy);
+      button.setAttribute("data-papershelf-copy-reference", dd.getAttribute("data-papershelf-reference"));
+      dt.appendChild(button);
     });
   }
 

@@ -129,6 +129,14 @@ FIELD_NAMES = st.sampled_from(
         "note",
         "pages",
         "file",
+        # al-folio's
+        "abbr",
+        "arxiv",
+        "html",
+        "pdf",
+        "poster",
+        "preview",
+        "selected",
     ]
 )
 

@@ -13,6 +13,10 @@ breaks are unchanged, so its line numbers hold.
   where BibTeX reads it as text. A quote inside braces inside quotes is swapped.
 - It reads the entries inside `@comment{...}`, which biber and JabRef skip: such blocks are
   blanked (line breaks kept), and each entry in one is reported.
+
+Jekyll's front matter (`---` lines at the top, which al-folio's `_bibliography/papers.bib`
+carries so that Jekyll processes the file) is blanked the same way: it is not BibTeX, and a
+`@` or `}` in it would be reported as stray text.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ class Split:
 
 def split(text: str, path: str, problems: list[Problem]) -> Split:
     """The blocks of `text` (an entry in `@comment{...}` is reported in `problems`)."""
-    source = _blank_comments(text, path, problems)
+    source = _blank_comments(_blank_front_matter(text), path, problems)
     stand_ins: dict[int, str] = {}
     shielded = _swap_quotes(_swap_backslashes(source, stand_ins), stand_ins)
     return Split(source, parse(shielded).blocks, stand_ins)
@@ -63,6 +67,19 @@ class LineCounter:
         self.line += self.text.count("\n", self.pos, pos)
         self.pos = pos
         return self.line
+
+
+_FRONT_MATTER = re.compile(r"---[ \t]*+\r?\n(?:.*?\n)??---[ \t]*+(?=\r?\n|$)", re.DOTALL)
+
+
+def _blank_front_matter(text: str) -> str:
+    """The text with Jekyll front matter at its very start blanked (line breaks kept)."""
+    if not text.startswith("---"):
+        return text
+    m = _FRONT_MATTER.match(text)
+    if m is None:
+        return text
+    return re.sub(r"[^\r\n]", " ", m.group()) + text[m.end() :]
 
 
 _COMMENT_START = re.compile(r"@\s*+comment\s*+\{", re.IGNORECASE)

@@ -29,7 +29,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .i18n import EN, ENGLISH, Strings
-from .model import ET_AL, Entry, Library
+from .model import ET_AL, LINK_KINDS, Entry, Library, resolved
 from .notes import STATUSES
 from .pages import author_list, link_labels
 from .templating import render
@@ -40,9 +40,21 @@ SEARCH_FILE = "index-search.json"
 BIBTEX_FILE = "index-bibtex.json"
 FORMAT_VERSION = 1
 # The catalogue names a paper's links in English whatever the site's language: it is data.
-LINK_NAMES = {kind: str(EN[f"link.{kind}"]) for kind in ("arxiv", "pdf", "code", "doi", "project")}
+LINK_NAMES = {kind: str(EN[f"link.{kind}"]) for kind in LINK_KINDS}
 # Query-string names the built-in filters use.
-RESERVED = ("q", "sort", "year", "month", "tag", "venue", "author", "code", "note", "status")
+RESERVED = (
+    "q",
+    "sort",
+    "year",
+    "month",
+    "tag",
+    "venue",
+    "author",
+    "code",
+    "note",
+    "status",
+    "selected",
+)
 # The fields of a catalogue record (`catalogue`), besides the declared facets.
 CATALOGUE_FIELDS = (
     "key",
@@ -61,6 +73,9 @@ CATALOGUE_FIELDS = (
     "status",
     "summary",
     "abstract",
+    "abbr",
+    "selected",
+    "preview",
 )
 # Gap-encoded posting lists: a number is written in base 32, most significant digit first;
 # the last digit comes from the first half of the alphabet, the others from the second half.
@@ -107,12 +122,16 @@ Q_GUARD = Markup("""<script>(function () {
 
 
 def index_html(
-    library: Library, url_for: UrlFor, data_url: str = "", strings: Strings = ENGLISH
+    library: Library,
+    url_for: UrlFor,
+    data_url: str = "",
+    strings: Strings = ENGLISH,
+    root: str = "",
 ) -> str:
     """The complete list, newest first, grouped by month, readable without JavaScript.
 
     `data_url` (relative to the index page) is where `papershelf.js` finds `index-data.json`;
-    without it the list stays a plain list.
+    without it the list stays a plain list. `root` leads from the index to the site's root.
     """
     groups = []
     for gid, members in groupby(library.entries, key=group_id):
@@ -122,7 +141,7 @@ def index_html(
                 "id": gid,
                 "anchor": f"papershelf-{gid}",
                 "label": group_label(items[0], strings),
-                "entries": [_item(entry, url_for, strings) for entry in items],
+                "entries": [_item(entry, url_for, strings, root) for entry in items],
             }
         )
     return render(
@@ -136,20 +155,23 @@ def index_html(
     )
 
 
-def _item(entry: Entry, url_for: UrlFor, strings: Strings) -> dict[str, Any]:
+def _item(entry: Entry, url_for: UrlFor, strings: Strings, root: str = "") -> dict[str, Any]:
     paper, note = entry.paper, entry.note
     return {
         "key": paper.key,
         "url": url_for(entry),
         "title": paper.title,
         "authors": author_list(entry, AUTHORS_SHOWN),
-        "date": strings.date(paper.year, paper.month),
+        "date": strings.date(paper.year, paper.month, paper.month_end),
         "datetime": paper.date_id,
         "venue": paper.venue,
+        "abbr": paper.abbr,
+        "preview": resolved(paper.preview, root),
+        "preview_alt": strings("preview", title=paper.title) if paper.preview else "",
         "tags": entry.tags,
         "status": strings(f"status.{note.status}") if note and note.status else "",
         "summary": note.summary if note else "",
-        "links": link_labels(paper, strings),
+        "links": link_labels(paper, strings, root),
         "has_note": entry.has_note,
     }
 
@@ -260,6 +282,16 @@ def index_data(
             labels=[t(f"status.{s}") for s in statuses],
         ),
     ]
+    if any(e.paper.selected for e in entries):  # al-folio's `selected = {true}`
+        out.append(
+            _facet(
+                "selected",
+                t("facet.selected"),
+                values_of(lambda e: ["yes" if e.paper.selected else "no"]),
+                order=["yes", "no"],
+                labels=[t("facet.selected.yes"), t("facet.selected.no")],
+            )
+        )
     for name in facets:
         out.append(
             _facet(
@@ -473,6 +505,9 @@ def catalogue(library: Library, url_for: UrlFor, facets: tuple[str, ...] = ()) -
             "status": note.status if note else "",
             "summary": note.summary if note else "",
             "abstract": paper.abstract,
+            "abbr": paper.abbr,
+            "selected": paper.selected,
+            "preview": paper.preview,
         }
         for name in facets:
             record[name] = list(note.extra.get(name, ())) if note else []

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from .i18n import ENGLISH, Strings
 from .markdown import fence_mask
 from .mathguard import neutralise_tex
-from .model import Entry, Library, Note, Paper, Problem
+from .model import Entry, Library, Note, Paper, Problem, resolved
 from .review import locate_uncertain, mark_uncertain, uncertain_html
 from .safety import attribute_text, plain_title
 from .templating import render
@@ -36,6 +36,7 @@ class PageOptions:
     index_url: str = "./"  # the index page, relative to a paper page
     math: bool = False  # wrap $...$ for MathJax/KaTeX (pymdownx.arithmatex is configured)
     strings: Strings = ENGLISH  # the interface's words
+    site_root: str = ""  # the site's root, relative to a paper page (`../../`)
 
 
 def author_list(entry: Entry, limit: int | None = None) -> str:
@@ -310,7 +311,7 @@ def _header(entry: Entry, options: PageOptions) -> str:
     paper, note = entry.paper, entry.note
     t = options.strings
     facts = [
-        (t("fact.published"), t.date(paper.year, paper.month)),
+        (t("fact.published"), t.date(paper.year, paper.month, paper.month_end)),
         (t("fact.venue"), paper.venue),
         (t("fact.arxiv"), paper.arxiv + paper.arxiv_version),
     ]
@@ -324,7 +325,10 @@ def _header(entry: Entry, options: PageOptions) -> str:
         "authors": author_list(entry),
         "facts": [(label, value) for label, value in facts if value],
         "tags": entry.tags,
-        "links": link_labels(paper, t),
+        "links": link_labels(paper, t, options.site_root),
+        "abbr": paper.abbr,
+        "preview": resolved(paper.preview, options.site_root),
+        "preview_alt": t("preview", title=paper.title) if paper.preview else "",
         "summary": note.summary if note else "",
         "index_url": options.index_url,
         "labels": {
@@ -339,9 +343,10 @@ def _header(entry: Entry, options: PageOptions) -> str:
     return render("paper.html", p=view).strip()
 
 
-def link_labels(paper: Paper, strings: Strings) -> list[tuple[str, str]]:
-    """The paper's links as (label, url), labelled in the interface's language."""
-    return [(strings(f"link.{kind}"), url) for kind, url in paper.links.items()]
+def link_labels(paper: Paper, strings: Strings, root: str = "") -> list[tuple[str, str]]:
+    """The paper's links as (label, url), labelled in the interface's language; `root` leads
+    from the page that shows them to the site's root (for files published with the site)."""
+    return [(strings(f"link.{kind}"), url) for kind, url in paper.links.items(root)]
 
 
 def _abstract(text: str, math: bool) -> str:

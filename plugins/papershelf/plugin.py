@@ -25,6 +25,7 @@ from .site import (
     Layout,
     SiteCache,
     SitePlan,
+    bib_files,
     index_listing,
     link_problems,
     note_images,
@@ -90,6 +91,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         except PapershelfError as error:
             raise PapershelfBuildError(str(error)) from error
         config.watch.extend(str(p) for p in bib_paths)
+        config.watch.extend(str(p) for f in settings.files if (p := settings.root / f).is_dir())
         if self.settings.notes_dir().is_dir():
             config.watch.append(str(self.settings.notes_dir()))
         config.theme.dirs.append(str(THEME_DIR))
@@ -117,13 +119,16 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             library = self.library = load_library(self.settings, self.cache)
         except PapershelfError as error:
             raise PapershelfBuildError(str(error)) from error
-        images = {
-            uri: image
-            for uri, image in note_images(library, self.layout).items()
+        published = {
+            uri: file
+            for uri, file in [
+                *bib_files(library).items(),
+                *note_images(library, self.layout).items(),
+            ]
             if files.get_file_from_path(uri) is None
         }
         links = note_links(
-            library, self.settings, self.layout, [*(f.src_uri for f in files), *images]
+            library, self.settings, self.layout, [*(f.src_uri for f in files), *published]
         )
         separator = search_separator_problem(config, library)
         for problem in [
@@ -158,8 +163,9 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
                 )
             )
         added += [File.generated(config, uri, content=text) for uri, text in plan.data.items()]
-        # The images were read (and checked) with the notes: MkDocs never opens their paths.
-        added += [File.generated(config, uri, content=i.data) for uri, i in images.items()]
+        # The images and the .bib's files were read (and checked) with the notes and the
+        # entries: MkDocs never opens their paths.
+        added += [File.generated(config, uri, content=f.data) for uri, f in published.items()]
         for file in added:
             files.append(file)
         if self.dirty:

@@ -61,6 +61,12 @@ class Layout:
         return f"{stem}/"
 
 
+def site_root(url: str) -> str:
+    """The site's root, relative to the page at site URL `url` (`papers/x/` -> `../../`)."""
+    folder = url if url.endswith("/") else posixpath.dirname(url)
+    return "../" * len([part for part in folder.split("/") if part and part != "."])
+
+
 def relative_url(target: str, base: str) -> str:
     """`target` as a link from the page at `base` (both site URLs, like MkDocs' own)."""
     folder = base if base.endswith("/") else posixpath.dirname(base)
@@ -140,7 +146,9 @@ def plan_site(
         if uri in hand_written:
             continue
         index = relative_url(index_url, urls[entry.paper.key])
-        options = PageOptions(index_url=index, math=math, strings=strings)
+        options = PageOptions(
+            index_url=index, math=math, strings=strings, site_root=site_root(urls[entry.paper.key])
+        )
         fresh[entry.paper.key] = _page(entry, by_key, options, links, cache)
         pages[uri], keys[uri] = fresh[entry.paper.key].page, entry.paper.key
     cache.pages = fresh
@@ -206,6 +214,7 @@ def index_listing(library: Library, plan: SitePlan, layout: Layout, cache: SiteC
             lambda e: relative_url(plan.urls[e.paper.key], base),
             versioned(DATA_FILE, plan.data[data_file]),
             plan.strings,
+            site_root(base),
         )
     return cache.listing
 
@@ -215,6 +224,12 @@ def note_images(library: Library, layout: Layout) -> dict[str, Asset]:
     works). `load_library` found, checked and read them: only images (a notes folder may hold
     PDFs and other files not meant for the web), and SVG only when notes are trusted."""
     return {f"{layout.path}/{asset.path}": asset for asset in library.assets}
+
+
+def bib_files(library: Library) -> dict[str, Asset]:
+    """The files the bibliography names (`pdf = {a.pdf}`), by their URI in the site:
+    `load_library` found, checked and read them (see `paperfiles`)."""
+    return {asset.path: asset for asset in library.files}
 
 
 def note_links(

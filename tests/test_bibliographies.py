@@ -309,3 +309,25 @@ def test_fields_a_child_inherits_never_make_it_a_duplicate(
             assert entry.paper.venue == "Volume" and entry.paper.year == 2021
             assert not entry.paper.doi and not entry.paper.arxiv
             assert "978-3-16" in entry.paper.bibtex if "isbn" in identifiers else True
+
+
+# ---------------------------------------------------------------- what al-folio sites write
+def test_al_folio_fields_as_sites_write_them() -> None:
+    found, problems = paper(
+        "article",
+        title="T",
+        year="2023",
+        abbr="J. Intell. <br> Connect. Veh.",
+        selected="{false}",
+        arxiv="arXiv:2309.16292",
+        keywords="Animals\n*Genome-Wide Association Study\nRats",
+    )
+    assert problems == []
+    assert found.abbr == "J. Intell. Connect. Veh." and found.selected is False
+    assert found.arxiv == "2309.16292"
+    # EndNote and PubMed put one keyword a line; a list with commas is split at its commas.
+    assert found.tags == ("Animals", "*Genome-Wide Association Study", "Rats")
+    assert paper(title="T", year="2023", keywords="deep, reinforcement\n learning")[0].tags == (
+        "deep",
+        "reinforcement learning",
+    )

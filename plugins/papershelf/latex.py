@@ -12,6 +12,7 @@ import html
 import logging
 import re
 import unicodedata
+from collections.abc import Collection
 from functools import lru_cache
 from typing import Any
 
@@ -244,21 +245,35 @@ _PATTERN_COMMANDS = frozenset(
 )
 
 
-def unknown_commands(text: str) -> list[str]:
+def unknown_commands(text: str, defined: Collection[str] = ()) -> list[str]:
     """The commands (outside math) that `decode` drops because nothing defines them: neither
-    its own tables nor pylatexenc's. In order, each once."""
+    its own tables nor pylatexenc's, nor `defined`. In order, each once."""
     if "\\" not in text:
+        return []
+    # Most texts name only known commands: checked over the names alone, the full reading
+    # (which also steps over every brace) is only needed when one is not known.
+    if all(word in defined or _known(word) for word in set(_COMMAND_NAME.findall(text))):
         return []
     names: dict[str, None] = {}
     for piece in _TOKEN.finditer(text):
         if piece.lastgroup == "math" or piece.group("word") is None:
             continue
         word = piece.group("word")
-        if word in _SYMBOLS or word in _TEXT_COMMANDS or word in _PATTERN_COMMANDS:
-            continue
-        if not _pylatexenc_knows(word):
+        if word not in defined and not _known(word):
             names.setdefault(word)
     return list(names)
+
+
+_COMMAND_NAME = re.compile(r"\\([A-Za-z]++)")
+
+
+def _known(word: str) -> bool:
+    return (
+        word in _SYMBOLS
+        or word in _TEXT_COMMANDS
+        or word in _PATTERN_COMMANDS
+        or _pylatexenc_knows(word)
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -150,8 +150,9 @@ def _load_library(settings: Settings, cache: Cache) -> Library:
     files = _files(settings, cache, problems)
     fresh: dict[Any, tuple[Paper, list[Problem]]] = {}
     papers = []
+    defined = frozenset(macros.bodies)
     for raw in raws:
-        paper = _paper(raw, slugs[raw.key], settings, cache, fresh, problems)
+        paper = _paper(raw, slugs[raw.key], settings, defined, cache, fresh, problems)
         papers.append(files.attach(paper, raw, problems))
     cache.papers, cache.files = fresh, files.fresh
     problems.extend(duplicate_papers(papers))
@@ -323,6 +324,7 @@ def _paper(
     raw: RawEntry,
     slug: str,
     settings: Settings,
+    defined: frozenset[str],
     cache: Cache,
     fresh: dict[Any, tuple[Paper, list[Problem]]],
     problems: list[Problem],
@@ -338,8 +340,9 @@ def _paper(
         settings.public_fields,
         tuple(raw.fields.items()),
         tuple(raw.field_lines.items()),
+        defined,
     )
-    hit = cache.papers.get(signature) or normalize(raw, slug, settings.public_fields)
+    hit = cache.papers.get(signature) or normalize(raw, slug, settings.public_fields, defined)
     fresh[signature] = hit
     problems.extend(hit[1])
     return hit[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from . import latex, repair
 from .bib import RawEntry
@@ -76,9 +76,14 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 
 
 def normalize(
-    raw: RawEntry, slug: str, public_fields: Iterable[str] = PUBLIC_FIELDS
+    raw: RawEntry,
+    slug: str,
+    public_fields: Iterable[str] = PUBLIC_FIELDS,
+    defined: Collection[str] = (),
 ) -> tuple[Paper, list[Problem]]:
-    """Build the display `Paper` for one entry, and what was wrong with it."""
+    """Build the display `Paper` for one entry, and what was wrong with it. `defined`: the
+    commands the bibliography's @preamble or `latex_macros` define (expanded already, unless
+    the expansion budget ran out)."""
     problems: list[Problem] = []
     f = raw.fields
 
@@ -86,7 +91,7 @@ def normalize(
         problems.append(Problem(raw.path, raw.where(name), raw.key, message, hint, code))
 
     _text_problems(f, problem)
-    title = _title(f, problem)
+    title = _title(f, problem, defined)
     year, month, month_end = read_date(raw.fields, problem)
     arxiv, version = find_arxiv(f)
     doi = _doi(f.get("doi", ""), problem)
@@ -100,7 +105,7 @@ def normalize(
         month=month,
         month_end=month_end,
         venue=venue(raw.entry_type, f, arxiv),
-        abbr=latex.decode(f.get("abbr", "")),
+        abbr=_abbr(f.get("abbr", "")),
         selected=f.get("selected", "").strip().strip("{}").lower() in ("true", "yes", "1"),
         tags=split_keywords(f.get("keywords", "")),
         abstract=latex.unescape_markup(latex.decode(f.get("abstract", ""), keep_paragraphs=True)),
@@ -114,6 +119,14 @@ def normalize(
         source_line=raw.line,
     )
     return paper, problems
+
+
+# al-folio prints `abbr` as HTML, and badges break lines with it: `J. Intell. <br> Veh.`.
+_LINE_BREAK = re.compile(r"<br\s*+/?>", re.IGNORECASE)
+
+
+def _abbr(text: str) -> str:
+    return latex.decode(_LINE_BREAK.sub(" ", text) if "<" in text else text)
 
 
 def _text_problems(f: dict[str, str], problem: Report) -> None:
@@ -143,10 +156,10 @@ def _text_problems(f: dict[str, str], problem: Report) -> None:
             )
 
 
-def _title(f: dict[str, str], problem: Report) -> str:
+def _title(f: dict[str, str], problem: Report, defined: Collection[str]) -> str:
     source = f.get("title", "")
     title = latex.decode(source)
-    unknown = latex.unknown_commands(source) if "\\" in source else []
+    unknown = latex.unknown_commands(source, defined) if "\\" in source else []
     if unknown:
         shown = ", ".join(f"\\{name[:40]}" for name in unknown[:3])
         problem(
@@ -232,9 +245,12 @@ def damage_hint(fixed: str) -> str:
 
 
 def split_keywords(text: str) -> tuple[str, ...]:
+    """Tags from `keywords`, split on `,` or `;`; one per line when there is neither, as
+    EndNote and PubMed export them (a tool that wraps long lines keeps its commas)."""
     if not text.strip():
         return ()
-    tags = tuple(t for t in (latex.decode(t) for t in re.split(r"[,;]", text)) if t)
+    separators = r"[,;]" if "," in text or ";" in text else r"\n"
+    tags = tuple(t for t in (latex.decode(t) for t in re.split(separators, text)) if t)
     return merge_tags(tags)
 
 

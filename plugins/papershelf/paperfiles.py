@@ -86,10 +86,11 @@ class Files:
         """The site path `value` is published at, or "" (and a problem)."""
         what = f"'{name}' names the file '{value[:80]}'"
         if not self.shown:
+            where = "assets/img/publication_preview" if name == "preview" else "assets/pdf"
             problem(
                 f"{what}, which is not published",
                 "set `files:` under `plugins: - papershelf:` to the folder that holds it "
-                "(al-folio keeps them in assets/pdf), or give a full https:// address",
+                f"(al-folio keeps them in {where}), or give a full https:// address",
                 "local-file",
             )
             return ""

@@ -4,6 +4,7 @@ character references; and what al-folio's users write (#12)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from papershelf import texmacros
 from papershelf.bib import Preamble, RawEntry
 from papershelf.i18n import strings_for
 from papershelf.library import Cache, Settings, load_library
-from papershelf.names import read_names
+from papershelf.names import read_names, split_names
 from papershelf.normalize import normalize
 
 
@@ -180,6 +181,29 @@ def test_names_separated_by_commas(text: str, shown: list[str], commas: bool) ->
     names = read_names(text)
     assert [a.display for a in names.authors] == shown
     assert bool(names.commas) == commas
+
+
+def split_names_by_depth(text: str) -> list[str]:
+    """The reading `split_names` replaced (a regex pass tracking brace depth), to compare."""
+    text = " ".join(text.split())
+    if "{" not in text:
+        return re.split(r"\s+and\s+", text) if text else []
+    names, depth, start = [], 0, 0
+    for m in re.finditer(r"[{}]| and ", text):
+        token = m.group()
+        depth += 1 if token == "{" else -1 if token == "}" else 0
+        if token == " and " and depth == 0:
+            names.append(text[start : m.start()])
+            start = m.end()
+    names.append(text[start:])
+    return [n.strip() for n in names if n.strip()]
+
+
+@FAST
+@given(st.lists(st.sampled_from(["{", "}", " and ", "and", " ", ",", "A", "b"]), max_size=30))
+def test_names_split_at_and_outside_braces_as_before(pieces: list[str]) -> None:
+    for text in ("".join(pieces), "{" + "".join(pieces)):
+        assert split_names(text) == split_names_by_depth(text)
 
 
 def test_a_long_comma_list_is_read_in_linear_time() -> None:

@@ -47,6 +47,9 @@ SHAPES = [
     ("front-matter-unknown-keys", MB, "over 30 s"),
     ("uncertain-on-markup-runs", MB, "1.5 s for 210 KB, quadratic"),
     ("moved-uncertain-spans", MB, "0.5 s for 40 KB, quadratic"),
+    # New readings, bounded from the start: each would be unbounded without its limit.
+    ("preamble-doubling", MB, "a terabyte if @preamble macros were expanded without a budget"),
+    ("comma-separated-names", MB, "quadratic if each name looked at the whole list"),
 ]
 
 # Memory is bounded too: the old reading of doubling @string macros grew without end.

@@ -34,14 +34,17 @@ def split_names(text: str) -> list[str]:
         return []
     if "{" not in text:
         return _TOP_LEVEL_AND.split(text)
-    names, depth, start = [], 0, 0
-    for m in re.finditer(r"[{}]| and ", text):
-        token = m.group()
-        depth += 1 if token == "{" else -1 if token == "}" else 0
-        if token == " and " and depth == 0:
-            names.append(text[start : m.start()])
-            start = m.end()
-    names.append(text[start:])
+    # Split at every ` and `, then join back the pieces whose ` and ` stood inside braces
+    # (`{Barnes and Noble}`): the running depth at each cut is the braces counted so far.
+    names, current, depth = [], "", 0
+    for piece in text.split(" and "):
+        current = f"{current} and {piece}" if current or depth else piece
+        depth += piece.count("{") - piece.count("}")
+        if depth == 0:
+            names.append(current)
+            current = ""
+    if current or depth:
+        names.append(current)
     return [n.strip() for n in names if n.strip()]
 
 
@@ -84,8 +87,9 @@ def comma_list(name: str, others_without_commas: bool = False) -> list[str] | No
     or a comma at the end (`A B, C D, and E F`). A single comma is BibTeX's "Last, First"
     (`García Márquez, Gabriel José`), so it counts only when both sides look like full names
     and another name of the same list is written without a comma."""
-    if "," not in name:
-        return None
+    commas = name.count(",")
+    if not commas or (commas == 1 and not others_without_commas and name[-1] != ","):
+        return None  # the common case, "Last, First", without splitting it twice
     parts = _split_top_level(name, ",")
     trailing = name.rstrip().endswith(",")
     if len(parts) > 3 or (len(parts) == 3 and not _SUFFIX.match(latex.decode(parts[1]))):

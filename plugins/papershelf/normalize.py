@@ -71,7 +71,9 @@ _ARXIV_BARE = re.compile(_ARXIV_ID + r"$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 # Text fields shown on the site, where an HTML character reference is a crawler's leftover.
-_SHOWN_TEXT = ("title", "author", "abstract", "keywords", "abbr", *VENUE_FIELDS, "series")
+_SHOWN_TEXT = frozenset(
+    ("title", "author", "abstract", "keywords", "abbr", *VENUE_FIELDS, "series")
+)
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 

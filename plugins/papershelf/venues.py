@@ -81,14 +81,16 @@ _LINK_FIELDS = {
     "slides": ("slides",),
     "supp": ("supp",),
 }
+_LINK_NAMES = frozenset(name for names in _LINK_FIELDS.values() for name in names)
 
 
 def links(f: Mapping[str, str], arxiv: str, doi: str, problem: Report) -> Links:
     """The paper's links; a field that is not an http(s) address is reported."""
     urls: dict[str, str] = {}
-    for kind, names in _LINK_FIELDS.items():
+    present = f.keys() & _LINK_NAMES  # most entries have one or two of the thirteen
+    for kind, names in _LINK_FIELDS.items() if present else ():
         for name in names:
-            if (url := link_address(f, name, problem)) and kind not in urls:
+            if name in present and (url := link_address(f, name, problem)) and kind not in urls:
                 urls[kind] = url
     main = urls.get("url", "") or _url_in_howpublished(f.get("howpublished", ""))
     main_is_code = bool(CODE_HOSTS.match(main))

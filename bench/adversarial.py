@@ -30,6 +30,7 @@ BUDGET = 2.0  # CPU seconds per MB for load_library's work (parse + normalise + 
 class Case:
     bib: str
     notes: dict[str, str] = field(default_factory=dict)
+    more: str = ""  # a second .bib file, read before `bib` (bib/a.bib, then bib/refs.bib)
 
 
 @dataclass(frozen=True)
@@ -297,7 +298,80 @@ def crossref_chain(size: int) -> Case:
     return Case("".join(unit.format(i=i, j=i - 1) for i in range(n)))
 
 
+@shape()
+def proceedings_siblings(size: int) -> Case:
+    """One @proceedings volume with a DOI and 20,000 papers that crossref it (each was a
+    duplicate-paper of all the others)."""
+    volume = "@proceedings{vol, title = {V}, year = 2020, doi = {10.1/v}, url = {https://v.org}}\n"
+    return Case(
+        volume + counted("@inproceedings{{p{i}, title = {{P}}, crossref = {{vol}}}}\n", size)
+    )
+
+
+@shape()
+def strings_across_files(size: int) -> Case:
+    """Half a megabyte of @string macros in one file, used by 15,000 entries of the next."""
+    strings = counted('@string{{m{i} = "Venue {i}"}}\n', size // 2)
+    return Case(
+        counted("@misc{{k{i}, title = {{T}}, year = 2020, journal = m{i}}}\n", size // 2),
+        more=strings,
+    )
+
+
 # ---------------------------------------------------------------- LaTeX and normalising
+def letters(i: int) -> str:
+    """`i` in base 26, as letters (`a`, `b`, ..., `ba`): a LaTeX command name."""
+    out = ""
+    while True:
+        out = chr(97 + i % 26) + out
+        i //= 26
+        if not i:
+            return out
+
+
+@shape()
+def preamble_doubling(size: int) -> Case:
+    r"""`\def\zb{\za\za}` forty times over in @preamble (a terabyte when expanded), then
+    20,000 uses of the last, of one of half a kilobyte and of the first."""
+    names = [f"z{letters(i)}" for i in range(41)]
+    defs = f"\\def\\{names[0]}{{xxxxxxxx}}" + "".join(
+        f"\\def\\{names[i]}{{\\{names[i - 1]}\\{names[i - 1]}}}" for i in range(1, 41)
+    )
+    uses = counted(
+        f"@misc{{{{k{{i}}, title = {{{{\\{names[40]} \\{names[6]} \\{names[0]}}}}}, year = 2020}}}}\n",
+        size,
+    )
+    return Case(f'@preamble{{"{defs}"}}\n' + uses)
+
+
+@shape()
+def preamble_definitions(size: int) -> Case:
+    r"""30,000 `\newcommand` definitions in @preamble, each used once."""
+    n = max(1, size // 60)
+    defs = "".join(f"\\newcommand{{\\c{letters(i)}}}{{C}}" for i in range(n))
+    uses = "".join(f"@misc{{k{i}, title = {{\\c{letters(i)}}}}}\n" for i in range(n))
+    return Case(f"@preamble{{{{{defs}}}}}\n" + uses)
+
+
+@shape()
+def comma_separated_names(size: int) -> Case:
+    """One author list of 100,000 full names separated by commas."""
+    return one("  author = {" + fill("Ann Lee, ", size) + "Bo Li}")
+
+
+@shape()
+def entity_runs(size: int) -> Case:
+    """A title of `&amp;amp;amp;...` (each round of unescaping peels one) and of `&#38;`."""
+    half = size // 2
+    return one("  abstract = {&" + fill("amp;", half) + "}, note = {" + fill("&#38;", half) + "}")
+
+
+@shape()
+def month_range_spaces(size: int) -> Case:
+    """A month of `jan` and a megabyte of spaces before `-- feb`."""
+    return one("  month = {jan" + fill(" ", size) + "-- feb}")
+
+
 @shape()
 def dollar_runs(size: int) -> Case:
     r"""`$` then escaped dollars (`\$\$\$...`), and `$$a$` repeated."""
@@ -509,6 +583,9 @@ def run(name: str, size: int = MB, render: bool = True) -> dict[str, Any]:
         (root / "bib" / "notes").mkdir(parents=True)
         data = case.bib.encode("utf-8")
         (root / "bib" / "refs.bib").write_bytes(data)
+        if case.more:
+            (root / "bib" / "a.bib").write_text(case.more, encoding="utf-8")
+            data += case.more.encode("utf-8")
         for note, text in case.notes.items():
             (root / "bib" / "notes" / note).write_text(text, encoding="utf-8")
             data += text.encode("utf-8")

@@ -1,10 +1,17 @@
-"""Synthetic reading lists for the benchmarks: Zotero-style entries and Chinese notes.
+"""Synthetic reading lists for the benchmarks: Zotero-style entries and Chinese notes, or a
+crawled conference list.
 
-    python bench/generate.py 10000 OUT_DIR      # writes OUT_DIR/bib/papers.bib + bib/notes/
+    python bench/generate.py 10000 OUT_DIR            # writes OUT_DIR/bib/papers.bib + bib/notes/
+    python bench/generate.py 10000 OUT_DIR --crawled  # a crawled conference file, no notes
 
 Entries look like a Better BibTeX export: `{{Braced}}` titles, LaTeX accents in author
 names, month macros, arXiv ids, ~1 KB abstracts (a word-bigram chain over the example
 site's real abstracts) with math, private Zotero fields. Every other paper has a Chinese note of 2-5 KB with English terms.
+
+The crawled shape is what scrapers of conference sites write: short entries without
+abstracts, `{Title}` in plain braces, full names, and in one entry out of eight the authors
+separated by commas instead of `and` (the 10,000-entry file of issue #15 had over a
+thousand), one in forty with an HTML character reference left in the title.
 """
 
 from __future__ import annotations
@@ -198,8 +205,51 @@ def generate(n: int, out: Path, seed: int = 1) -> list[str]:
     return keys
 
 
+CONFERENCES = [
+    ("cvpr", "Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition"),
+    ("iccv", "Proceedings of the IEEE/CVF International Conference on Computer Vision"),
+    ("neurips", "Advances in Neural Information Processing Systems"),
+    ("acl", "Proceedings of the Annual Meeting of the Association for Computational Linguistics"),
+]
+PLAIN_FIRST = ["Marcus", "Amanpreet", "Devi", "Peter", "Xinlei", "Dhruv", "Ana", "Wei", "Jing"]
+PLAIN_LAST = ["Rohrbach", "Singh", "Parikh", "Anderson", "Chen", "Batra", "Lopes", "Li", "Zhou"]
+
+
+def crawled_entry(rng: random.Random, i: int) -> str:
+    short, venue = rng.choice(CONFERENCES)
+    year = rng.choice([2018, 2019, 2020, 2021, 2022, 2023])
+    names = [
+        f"{rng.choice(PLAIN_FIRST)} {rng.choice(PLAIN_LAST)}" for _ in range(rng.randint(1, 8))
+    ]
+    commas = i % 8 == 0 and len(names) > 2
+    authors = ", ".join(names) if commas else " and ".join(names)
+    words = [w.capitalize() for w in rng.sample(WORDS, rng.randint(4, 8))]
+    if i % 40 == 0:
+        words.insert(2, "&amp;amp;")
+    first = names[0].split()[-1].lower()
+    page = rng.randint(1, 9000)
+    return (
+        f"@inproceedings{{{first}{year}{words[0].lower()}{i},\n"
+        f"  title={{{' '.join(words)}}},\n  author={{{authors}}},\n  booktitle={{{venue}}},\n"
+        f"  pages={{{page}--{page + rng.randint(8, 12)}}},\n  year={{{year}}},\n"
+        f"  url={{https://openaccess.example.org/{short}/{year}/{i}.html}}\n}}\n"
+    )
+
+
+def generate_crawled(n: int, out: Path, seed: int = 1) -> None:
+    """Write `n` crawled-conference entries to out/bib/papers.bib (no notes)."""
+    rng = random.Random(seed)
+    (out / "bib").mkdir(parents=True, exist_ok=True)
+    text = "\n".join(crawled_entry(rng, i) for i in range(n))
+    (out / "bib" / "papers.bib").write_text(text, encoding="utf-8")
+
+
 if __name__ == "__main__":
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    target = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("bench/out/library")
-    generate(count, target)
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    count = int(args[0]) if args else 1000
+    target = Path(args[1]) if len(args) > 1 else Path("bench/out/library")
+    if "--crawled" in sys.argv:
+        generate_crawled(count, target)
+    else:
+        generate(count, target)
     print(f"wrote {count} entries to {target / 'bib'}")

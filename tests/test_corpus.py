@@ -10,6 +10,8 @@ Each case in tests/corpus/ is `NAME.bib` (copied as bytes to `bib/refs.bib`), op
       - {code: orphan-note, line: 1, key: null, file: notes/x.md}
     survivors: [a, c]                                     # every key that gets a page
     titles: {a: "Café"}                                   # optional: titles as displayed
+    venues: {a: "ICML"}                                   # optional: venues as displayed
+    authors: {a: ["Ann Lin", "Bo Ng"]}                    # optional: authors as displayed
     build: true                                           # also build the site for real
 
 The comparison is exact both ways: no problem missing, none extra, no paper lost.
@@ -75,9 +77,13 @@ def test_case(name: str, tmp_path: Path) -> None:
     got = Counter((p.path, p.line, p.code, p.key) for p in library.problems)
     assert got == want, "\n".join(str(p) for p in library.problems)
     assert sorted(e.paper.key for e in library.entries) == sorted(expected["survivors"])
-    titles = {e.paper.key: e.paper.title for e in library.entries}
+    papers = {e.paper.key: e.paper for e in library.entries}
     for key, title in (expected.get("titles") or {}).items():
-        assert titles[key] == title
+        assert papers[key].title == title
+    for key, venue in (expected.get("venues") or {}).items():
+        assert papers[key].venue == venue, key
+    for key, authors in (expected.get("authors") or {}).items():
+        assert [a.display for a in papers[key].authors] == authors, key
     for problem in library.problems:
         assert problem.hint and str(problem).startswith(f"{problem.path}:{problem.line}: ")
 

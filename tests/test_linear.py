@@ -49,6 +49,9 @@ SHAPES = [
     ("moved-uncertain-spans", MB, "0.5 s for 40 KB, quadratic"),
     ("note-markup-runs", MB, "the full-text index's markup patterns: linear from the start"),
     ("note-joined-words", MB, "the full-text index's compounds: linear from the start"),
+    # New readings, bounded from the start: each would be unbounded without its limit.
+    ("preamble-doubling", MB, "a terabyte if @preamble macros were expanded without a budget"),
+    ("comma-separated-names", MB, "quadratic if each name looked at the whole list"),
 ]
 
 # Memory is bounded too: the old reading of doubling @string macros grew without end.

@@ -11,7 +11,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from test_properties import FAST
 
-from papershelf import latex, normalize
+from papershelf import dates, latex, normalize
 from papershelf.latex import decode
 from papershelf.normalize import find_arxiv
 from papershelf.pages import _math_pieces
@@ -103,7 +103,7 @@ DATES = st.lists(st.sampled_from(["2020", "-", "1", "12", "/", " ", "\n", "x", "
 @FAST
 @given(DATES.map("".join))
 def test_dates_read_as_before(text: str) -> None:
-    old, new = OLD_DATE.match(text), normalize._DATE.match(text)
+    old, new = OLD_DATE.match(text), dates._DATE.match(text)
     assert (old and old.groups()) == (new and new.groups())
 
 

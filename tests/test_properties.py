@@ -129,6 +129,14 @@ FIELD_NAMES = st.sampled_from(
         "note",
         "pages",
         "file",
+        # al-folio's
+        "abbr",
+        "arxiv",
+        "html",
+        "pdf",
+        "poster",
+        "preview",
+        "selected",
     ]
 )
 
@@ -308,6 +316,7 @@ ATTRIBUTES = {
     "crossorigin",
     "aria-live",
     "aria-atomic",
+    "lang",  # papershelf's reading of a text's language (a column, a list item)
 }
 
 
@@ -317,6 +326,8 @@ def assert_no_injection(html: str) -> list[tuple[str, dict[str, str | None]]]:
         assert tag in PAGE_TAGS, (tag, attrs)
         for name, value in attrs.items():
             assert name in ATTRIBUTES or name.startswith("data-papershelf"), (tag, name, value)
+            if name == "lang":
+                assert re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", value or ""), value
             if name == "href":
                 assert value is not None
                 scheme = re.match(r"^([a-z][a-z0-9+.-]*):", value.strip().lower())

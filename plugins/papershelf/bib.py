@@ -12,7 +12,7 @@ positions, and keys are looked up in dicts (`bench/fuzz_bib.py` prints the figur
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +30,15 @@ from .bibvalues import (
 from .gcpause import collector_paused
 from .model import Problem
 
-__all__ = ["MONTH_MACROS", "BibFile", "RawEntry", "closing_brace", "evaluate", "read_bib"]
+__all__ = [
+    "MONTH_MACROS",
+    "BibFile",
+    "Preamble",
+    "RawEntry",
+    "closing_brace",
+    "evaluate",
+    "read_bib",
+]
 
 
 @dataclass
@@ -49,23 +57,43 @@ class RawEntry:
         return self.field_lines.get(name, self.line) if name else self.line
 
 
+@dataclass(frozen=True)
+class Preamble:
+    """An @preamble's text, its @string macros and `#` evaluated."""
+
+    path: str
+    line: int
+    text: str
+
+
 @dataclass
 class BibFile:
     entries: list[RawEntry]
     problems: list[Problem]
+    path: str = ""
+    # The @string macros in effect after this file (the inherited ones too): what the next
+    # file of the same bibliography starts with, as BibTeX reads `\bibliography{a,b}`.
+    strings: Mapping[str, str] = field(default_factory=dict)
+    defined: tuple[str, ...] = ()  # the @string names this file defines, lowercase
+    preambles: list[Preamble] = field(default_factory=list)
+    undefined: dict[Problem, str] = field(default_factory=dict)  # problem -> its macro
 
 
-def read_bib(text: str, path: str) -> BibFile:
-    """Split and evaluate one .bib file. Never raises on bad content."""
+def read_bib(text: str, path: str, strings: Mapping[str, str] | None = None) -> BibFile:
+    """Split and evaluate one .bib file, with the @string macros of the files read before it
+    (`strings`, as an earlier `BibFile.strings` gives them). Never raises on bad content."""
     text = text.lstrip("\ufeff")
-    out = BibFile([], [])
+    out = BibFile([], [], path)
     previous: bp.Block | None = None
     with collector_paused():
         blocks = split(text, path, out.problems)
-        reader = _Reader(path, Macros.for_file(blocks.source), out, blocks)
+        macros = Macros.for_file(blocks.source, strings)
+        reader = _Reader(path, macros, out, blocks)
         for block in blocks.blocks:
             reader.read(block, previous)
             previous = block
+    out.strings = macros.values
+    out.defined = tuple(dict.fromkeys(reader.defined))
     return out
 
 
@@ -84,6 +112,7 @@ class _Reader:
         self.path, self.macros, self.out = path, macros, out
         self.text = blocks.text  # a value as the file has it
         self.expansion_reported = False
+        self.defined: list[str] = []
 
     def problem(self, line: int, key: str | None, message: str, hint: str, code: str) -> None:
         self.out.problems.append(Problem(self.path, line, key, message, hint, code))
@@ -99,7 +128,14 @@ class _Reader:
     def string(self, block: bp.String) -> None:
         value, missing = evaluate(self.text(block.value), self.macros)
         self.macros_used(_line(block), None, missing)
-        self.macros.define(self.text(block.key), value)
+        name = self.text(block.key)
+        self.macros.define(name, value)
+        self.defined.append(name.lower())
+
+    def preamble(self, block: bp.Preamble) -> None:
+        value, missing = evaluate(self.text(block.value), self.macros)
+        self.macros_used(_line(block), None, missing)
+        self.out.preambles.append(Preamble(self.path, _line(block), value))
 
     def failed(self, block: bp.ParsingFailedBlock) -> None:
         self.out.problems.append(_failed(self.text(block.raw), block, self.path))
@@ -265,13 +301,16 @@ class _Reader:
     ) -> None:
         where = f" in field '{name}'" if name else ""
         for macro in missing:
-            self.problem(
+            problem = Problem(
+                self.path,
                 line,
                 key,
                 f"undefined @string macro '{macro[:60]}'{where}; shown as written",
                 f'define it with @string{{{macro[:60]} = "..."}} or put the value in braces',
                 "undefined-macro",
             )
+            self.out.problems.append(problem)
+            self.out.undefined[problem] = macro.lower()
         if self.macros.refused and not self.expansion_reported:
             self.expansion_reported = True
             self.problem(
@@ -291,6 +330,7 @@ _READERS: dict[type, Callable[[_Reader, Any, bp.Block | None], None]] = {
     bp.ParsingFailedBlock: lambda reader, block, _: reader.failed(block),
     bp.ImplicitComment: lambda reader, block, previous: reader.stray_text(block, previous),
     bp.String: lambda reader, block, _: reader.string(block),
+    bp.Preamble: lambda reader, block, _: reader.preamble(block),
     bp.DuplicateFieldKeyBlock: lambda reader, block, _: reader.duplicate_fields(block),
     bp.DuplicateBlockKeyBlock: lambda reader, block, _: reader.duplicate_block(block),
 }

@@ -13,6 +13,10 @@ breaks are unchanged, so its line numbers hold.
   where BibTeX reads it as text. A quote inside braces inside quotes is swapped.
 - It reads the entries inside `@comment{...}`, which biber and JabRef skip: such blocks are
   blanked (line breaks kept), and each entry in one is reported.
+
+Jekyll's front matter (`---` lines at the top, which al-folio's `_bibliography/papers.bib`
+carries so that Jekyll processes the file) is blanked the same way: it is not BibTeX, and a
+`@` or `}` in it would be reported as stray text.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import bibtexparser
 from bibtexparser import model as bp
@@ -37,14 +42,19 @@ class Split:
     def text(self, value: str | None) -> str:
         """`value` as the file has it."""
         value = value or ""
-        if self.stand_ins and any(chr(c) in value for c in self.stand_ins):
+        if self.stand_ins and self._marks.search(value):
             return value.translate(self.stand_ins)
         return value
+
+    @cached_property
+    def _marks(self) -> re.Pattern[str]:
+        # One search for any stand-in: a generator over them cost 0.4 s on 10,000 entries.
+        return re.compile("[" + "".join(map(chr, self.stand_ins)) + "]")
 
 
 def split(text: str, path: str, problems: list[Problem]) -> Split:
     """The blocks of `text` (an entry in `@comment{...}` is reported in `problems`)."""
-    source = _blank_comments(text, path, problems)
+    source = _blank_comments(_blank_front_matter(text), path, problems)
     stand_ins: dict[int, str] = {}
     shielded = _swap_quotes(_swap_backslashes(source, stand_ins), stand_ins)
     return Split(source, parse(shielded).blocks, stand_ins)
@@ -63,6 +73,19 @@ class LineCounter:
         self.line += self.text.count("\n", self.pos, pos)
         self.pos = pos
         return self.line
+
+
+_FRONT_MATTER = re.compile(r"---[ \t]*+\r?\n(?:.*?\n)??---[ \t]*+(?=\r?\n|$)", re.DOTALL)
+
+
+def _blank_front_matter(text: str) -> str:
+    """The text with Jekyll front matter at its very start blanked (line breaks kept)."""
+    if not text.startswith("---"):
+        return text
+    m = _FRONT_MATTER.match(text)
+    if m is None:
+        return text
+    return re.sub(r"[^\r\n]", " ", m.group()) + text[m.end() :]
 
 
 _COMMENT_START = re.compile(r"@\s*+comment\s*+\{", re.IGNORECASE)
@@ -131,8 +154,12 @@ _STAND_INS = range(0xE000, 0xF900)  # private-use characters: no meaning, not `\
 
 
 def _stand_in(text: str, stand_ins: dict[int, str], original: str) -> str:
-    taken = set(text) if not stand_ins else set(text) | {chr(c) for c in stand_ins}
-    code = next((c for c in _STAND_INS if chr(c) not in taken), None)
+    # Text seldom holds private-use characters: the first few candidates are tried with `in`
+    # (a fast scan), and only a text holding them all is read into a set (0.8 s for 21 MB).
+    code = next((c for c in _STAND_INS[:8] if c not in stand_ins and chr(c) not in text), None)
+    if code is None:
+        taken = set(text) | {chr(c) for c in stand_ins}
+        code = next((c for c in _STAND_INS if chr(c) not in taken), None)
     if code is None:  # the text holds every one of them: it is read as bibtexparser reads it
         return original
     stand_ins[code] = original

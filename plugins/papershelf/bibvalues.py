@@ -47,8 +47,11 @@ class Macros:
         self.refused = ""  # the first macro left unexpanded because the budget ran out
 
     @classmethod
-    def for_file(cls, text: str) -> Macros:
-        return cls(MONTH_MACROS, EXPANSION_FACTOR * len(text) + EXPANSION_ALLOWANCE)
+    def for_file(cls, text: str, inherited: Mapping[str, str] | None = None) -> Macros:
+        """The macros a file starts with: the month names, then those of the files read
+        before it. Its budget is its own size's: each file's expansion is bounded by it."""
+        values = {**MONTH_MACROS, **inherited} if inherited else MONTH_MACROS
+        return cls(values, EXPANSION_FACTOR * len(text) + EXPANSION_ALLOWANCE)
 
     def define(self, name: str, value: str) -> None:
         self.values[name.lower()] = value

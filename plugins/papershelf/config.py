@@ -113,6 +113,28 @@ class ReferenceStyles(c.ListOfItems[str]):
         return names
 
 
+class LatexMacros(c.Type[dict]):
+    """`{Name: LaTeX}`: commands the LaTeX document defines (`\\newcommand{\\Name}{...}`),
+    which titles use; a name may be written with its backslash."""
+
+    def __init__(self) -> None:
+        super().__init__(dict, default={})
+
+    def run_validation(self, value: object) -> dict[str, str]:
+        macros = super().run_validation(value)
+        out: dict[str, str] = {}
+        for name, body in macros.items():
+            bare = str(name).lstrip("\\")
+            if not re.fullmatch(r"[A-Za-z]+", bare):
+                raise c.ValidationError(
+                    f"'{name}' is not a LaTeX command name: use letters only, such as 'Name'"
+                )
+            if not isinstance(body, str | int | float):
+                raise c.ValidationError(f"the text of '{name}' must be a string, got {body!r}")
+            out[bare] = str(body)
+        return out
+
+
 class SitePath(c.Type[str]):
     """A path inside the built site (`papers`, `data/papers.json`): pages are written there,
     so it must not climb out of the site folder or mean something else on another system."""
@@ -246,6 +268,10 @@ class PapershelfConfig(base.Config):
     """Citation styles of the references on each paper page, e.g. [apa, ieee, gb7714]."""
     downloads = c.ListOfItems(c.Choice(DOWNLOAD_KINDS), default=list(DOWNLOAD_KINDS))
     """One-entry files beside each paper page: `bib`, `ris`, `csl` (CSL-JSON); [] for none."""
+    files = OneOrMany(c.Type(str), default=[])
+    """Folders of the files that `pdf`, `poster`, `slides`, `supp` and `preview` name."""
+    latex_macros = LatexMacros()
+    """LaTeX commands the document defines, for titles that use them: `{Name: Text}`."""
 
 
 def option_error(name: str, message: str) -> str:
@@ -264,4 +290,6 @@ def to_settings(config: PapershelfConfig, config_file_path: str | None) -> Setti
         public_fields=tuple(f.lower() for f in config.public_fields),
         hide=tuple(f.lower() for f in config.hide),
         raw_html=config.raw_html,
+        files=tuple(config.files),
+        latex_macros=tuple(sorted(config.latex_macros.items())),
     )

@@ -1,4 +1,5 @@
-"""Two papers under one citation key: naming the second, once every file has been read."""
+"""Two papers under one citation key (naming the second, once every file has been read), and
+one paper under two keys."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from .bib import RawEntry
-from .model import Problem
+from .model import Paper, Problem
 
 
 def name_duplicates(entries: Iterable[RawEntry], problems: list[Problem]) -> list[RawEntry]:
@@ -66,3 +67,28 @@ def name_duplicates(entries: Iterable[RawEntry], problems: list[Problem]) -> lis
 
 def _fingerprint(raw: RawEntry) -> tuple[str, frozenset[tuple[str, str]]]:
     return raw.entry_type, frozenset(raw.fields.items())
+
+
+def duplicate_papers(papers: Iterable[Paper]) -> list[Problem]:
+    """The same arXiv id or DOI under two keys. A paper's own identifiers only: those of a
+    crossref parent (a volume's DOI) are not inherited (`crossref`)."""
+    problems = []
+    seen: dict[tuple[str, str], Paper] = {}
+    for paper in papers:
+        for kind, value in (("arXiv id", paper.arxiv), ("DOI", paper.doi.lower())):
+            if not value:
+                continue
+            first = seen.setdefault((kind, value), paper)
+            if first is not paper:
+                problems.append(
+                    Problem(
+                        paper.source_path,
+                        paper.source_line,
+                        paper.key,
+                        f"same {kind} {value} as '{first.key}' "
+                        f"({first.source_path}:{first.source_line})",
+                        "keep one entry per paper",
+                        "duplicate-paper",
+                    )
+                )
+    return problems

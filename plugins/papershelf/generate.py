@@ -29,6 +29,7 @@ from .site import (
     Layout,
     SiteCache,
     SitePlan,
+    bib_files,
     index_links,
     index_listing,
     link_problems,
@@ -85,7 +86,7 @@ def generate(config_file: Path, config: PapershelfConfig, settings: Settings) ->
     layout = Layout(settings.path, site.directory_urls)
     manifest_uri = f"{layout.path}/{MANIFEST}"
     found = scan(docs, manifest_uri, shown)
-    images = note_images(library, layout)
+    images = {**bib_files(library), **note_images(library, layout)}  # as the plugin publishes
     links = note_links(library, settings, layout, [*found.present, *images])
     feed, feed_problems = feed_inputs(library, settings, config.feed, site, config_file)
     cache = ReferenceCache(cache_path(settings.root))

@@ -179,6 +179,16 @@ EN: dict[str, Text] = {
     "stats.undated": {"one": "{n} paper has no date.", "other": "{n} papers have no date."},
     "stats.empty": "No papers yet.",
     "macros.none": "No papers match.",
+    # ---- bibliographies as their owners keep them (#15, al-folio #12): texts below this line
+    "month.range": "{first}–{last} {year}",
+    "link.html": "HTML",
+    "link.poster": "Poster",
+    "link.slides": "Slides",
+    "link.supp": "Supplement",
+    "preview": "Preview of {title}",
+    "facet.selected": "Selected",
+    "facet.selected.yes": "Selected",
+    "facet.selected.no": "Not selected",
 }
 
 ZH: dict[str, Text] = {
@@ -321,6 +331,16 @@ ZH: dict[str, Text] = {
     "stats.undated": "{n} 篇论文未注明日期。",
     "stats.empty": "还没有论文。",
     "macros.none": "没有符合条件的论文。",
+    # ---- bibliographies as their owners keep them (#15, al-folio #12): texts below this line
+    "month.range": "{year}年{first}–{last}",
+    "link.html": "网页",
+    "link.poster": "海报",
+    "link.slides": "幻灯片",
+    "link.supp": "补充材料",
+    "preview": "{title} 的预览图",
+    "facet.selected": "代表作",
+    "facet.selected.yes": "代表作",
+    "facet.selected.no": "非代表作",
 }
 
 # Traditional Chinese: the Simplified table, with the words written differently.
@@ -451,6 +471,15 @@ ZH_HANT: dict[str, Text] = {
     "stats.undated": "{n} 篇論文未註明日期。",
     "stats.empty": "還沒有論文。",
     "macros.none": "沒有符合條件的論文。",
+    # ---- bibliographies as their owners keep them (#15, al-folio #12): texts below this line
+    "link.html": "網頁",
+    "link.poster": "海報",
+    "link.slides": "投影片",
+    "link.supp": "補充資料",
+    "preview": "{title} 的預覽圖",
+    "facet.selected": "代表作",
+    "facet.selected.yes": "代表作",
+    "facet.selected.no": "非代表作",
 }
 
 TABLES: Mapping[str, Mapping[str, Text]] = MappingProxyType(
@@ -496,10 +525,15 @@ class Strings:
         names = self("month.names").split()
         return self("month", year=year, month=month, month_name=names[month - 1])
 
-    def date(self, year: int | None, month: int | None) -> str:
-        """A paper's date as its page and the index show it ("" without a year)."""
+    def date(self, year: int | None, month: int | None, month_end: int | None = None) -> str:
+        """A paper's date as its page and the index show it ("" without a year); a range of
+        months (`jan # "--" # feb`) as "January–February 2020"."""
         if year is None:
             return ""
+        if month and month_end:
+            names = self("month.names").split()
+            first, last = names[month - 1], names[month_end - 1]
+            return self("month.range", year=year, first=first, last=last)
         return self.month(year, month) if month else str(year)
 
     def for_script(self) -> dict[str, Text]:

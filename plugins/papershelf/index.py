@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from .i18n import EN, ENGLISH, Strings
 from .mathguard import neutralise_tex
-from .model import ET_AL, Entry, Library
+from .model import ET_AL, LINK_KINDS, Entry, Library, resolved
 from .notes import STATUSES
 from .pages import author_list, link_labels
 from .paperlist import export_anchors
@@ -45,9 +45,21 @@ BIBTEX_FILE = "index-bibtex.json"
 FULLTEXT_FILE = "index-fulltext.json"  # the full-text index's manifest (fulltext.py)
 FORMAT_VERSION = 1
 # The catalogue names a paper's links in English whatever the site's language: it is data.
-LINK_NAMES = {kind: str(EN[f"link.{kind}"]) for kind in ("arxiv", "pdf", "code", "doi", "project")}
+LINK_NAMES = {kind: str(EN[f"link.{kind}"]) for kind in LINK_KINDS}
 # Query-string names the built-in filters use.
-RESERVED = ("q", "sort", "year", "month", "tag", "venue", "author", "code", "note", "status")
+RESERVED = (
+    "q",
+    "sort",
+    "year",
+    "month",
+    "tag",
+    "venue",
+    "author",
+    "code",
+    "note",
+    "status",
+    "selected",
+)
 # The fields of a catalogue record (`catalogue`), besides the declared facets.
 CATALOGUE_FIELDS = (
     "key",
@@ -66,6 +78,9 @@ CATALOGUE_FIELDS = (
     "status",
     "summary",
     "abstract",
+    "abbr",
+    "selected",
+    "preview",
 )
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _FOLD_LETTERS = {
@@ -114,13 +129,15 @@ def index_html(
     data_url: str = "",
     strings: Strings = ENGLISH,
     math: bool = False,
+    root: str = "",
 ) -> str:
     """The complete list, newest first, grouped by month, readable without JavaScript.
 
     `data_url` (relative to the index page) is where `papershelf.js` finds `index-data.json`;
     without it the list stays a plain list. `math`: titles' `$...$` is typeset (arithmatex).
-    Each item has the id the older "Paper List" tool gave its section (`item_anchors`), so
-    links into a list written by it still find the paper.
+    `root` leads from the index to the site's root. Each item has the id the older "Paper
+    List" tool gave its section (`item_anchors`), so links into a list written by it still
+    find the paper.
     """
     anchors = item_anchors(library)
     groups = []
@@ -132,7 +149,7 @@ def index_html(
                 "anchor": f"papershelf-{gid}",
                 "label": group_label(items[0], strings),
                 "entries": [
-                    _item(entry, url_for, strings, anchors.get(entry.paper.key, ""), math)
+                    _item(entry, url_for, strings, anchors.get(entry.paper.key, ""), math, root)
                     for entry in items
                 ],
             }
@@ -149,7 +166,7 @@ def index_html(
 
 
 def _item(
-    entry: Entry, url_for: UrlFor, strings: Strings, anchor: str, math: bool
+    entry: Entry, url_for: UrlFor, strings: Strings, anchor: str, math: bool, root: str = ""
 ) -> dict[str, Any]:
     paper, note = entry.paper, entry.note
     title = neutralise_tex(paper.title) if math else paper.title
@@ -162,13 +179,16 @@ def _item(
         # Typeset math changes the title's text; the filter reads the title as written.
         "title_pieces": pieces if any(kind == "math" for kind, _ in pieces) else None,
         "authors": author_list(entry, AUTHORS_SHOWN),
-        "date": strings.date(paper.year, paper.month),
+        "date": strings.date(paper.year, paper.month, paper.month_end),
         "datetime": paper.date_id,
         "venue": paper.venue,
+        "abbr": paper.abbr,
+        "preview": resolved(paper.preview, root),
+        "preview_alt": strings("preview", title=paper.title) if paper.preview else "",
         "tags": entry.tags,
         "status": strings(f"status.{note.status}") if note and note.status else "",
         "summary": note.summary if note else "",
-        "links": link_labels(paper, strings),
+        "links": link_labels(paper, strings, root),
         "has_note": entry.has_note,
     }
 
@@ -310,6 +330,16 @@ def index_data(
             labels=[t(f"status.{s}") for s in statuses],
         ),
     ]
+    if any(e.paper.selected for e in entries):  # al-folio's `selected = {true}`
+        out.append(
+            _facet(
+                "selected",
+                t("facet.selected"),
+                values_of(lambda e: ["yes" if e.paper.selected else "no"]),
+                order=["yes", "no"],
+                labels=[t("facet.selected.yes"), t("facet.selected.no")],
+            )
+        )
     for name in facets:
         out.append(
             _facet(
@@ -444,6 +474,9 @@ def catalogue(library: Library, url_for: UrlFor, facets: tuple[str, ...] = ()) -
             "status": note.status if note else "",
             "summary": note.summary if note else "",
             "abstract": paper.abstract,
+            "abbr": paper.abbr,
+            "selected": paper.selected,
+            "preview": paper.preview,
         }
         for name in facets:
             record[name] = list(note.extra.get(name, ())) if note else []

@@ -114,6 +114,22 @@ def walk(
     return found, problems
 
 
+def lookup(folder: Path, name: str, limit: int | None = None) -> Found | Refused | None:
+    """The file `name` (a '/'-separated path relative to `folder`, without `..` or hidden
+    parts: the caller checks) if it is there: None when it is not, Refused when it may not be
+    read (a symlink out of the folder, not a regular file, over `limit`). One file is looked
+    up, not the folder walked: a folder of a site's assets can be large, and only the files a
+    bibliography names are read."""
+    root = Path(os.path.realpath(folder))
+    path = root.joinpath(*name.split("/"))
+    if not os.path.lexists(path):
+        return None
+    result = inspect(path, within=root, limit=limit)
+    if isinstance(result, Refused):
+        return result
+    return _found(path, root, name, *result)
+
+
 def _keep_folder(
     path: Path, root: Path, shown: str, problems: list[Problem], suffixes: Collection[str]
 ) -> bool:

@@ -8,9 +8,11 @@ not know is looked up in pylatexenc's table, once per command name.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import unicodedata
+from collections.abc import Collection
 from functools import lru_cache
 from typing import Any
 
@@ -217,7 +219,66 @@ def decode(text: str, *, keep_paragraphs: bool = False) -> str:
         return "\n\n".join(p for p in (decode(p) for p in paragraphs) if p)
     if _NEEDS_WORK.search(text):
         text = _decode_cached(text)
-    return printable(" ".join(text.split()))
+    text = printable(" ".join(text.split()))
+    if "&" in text and ";" in text:  # crawled data: `Bottom-Up &amp;amp; Top-Down`
+        text = " ".join(unescape_entities(text).split())
+    return text
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def unescape_entities(text: str) -> str:
+    """HTML character references (`&amp;`, `&#39;`) as the characters they stand for, even
+    escaped twice over (`&amp;amp;`), as crawled bibliographies hold them. A reference to a
+    control character is dropped, like any control character."""
+    for _ in range(3):  # three rounds undo any escaping seen in practice; each is linear
+        if not _ENTITY.search(text):
+            break
+        text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    return printable(text)
+
+
+# Names the decoder handles by pattern rather than by table.
+_PATTERN_COMMANDS = frozenset(
+    {"href", "noopsort", "hspace", "vspace", "label", "index", "i", "j", *"uvHckrdbt"}
+)
+
+
+def unknown_commands(text: str, defined: Collection[str] = ()) -> list[str]:
+    """The commands (outside math) that `decode` drops because nothing defines them: neither
+    its own tables nor pylatexenc's, nor `defined`. In order, each once."""
+    if "\\" not in text:
+        return []
+    # Most texts name only known commands: checked over the names alone, the full reading
+    # (which also steps over every brace) is only needed when one is not known.
+    if all(word in defined or _known(word) for word in set(_COMMAND_NAME.findall(text))):
+        return []
+    names: dict[str, None] = {}
+    for piece in _TOKEN.finditer(text):
+        if piece.lastgroup == "math" or piece.group("word") is None:
+            continue
+        word = piece.group("word")
+        if word not in defined and not _known(word):
+            names.setdefault(word)
+    return list(names)
+
+
+_COMMAND_NAME = re.compile(r"\\([A-Za-z]++)")
+
+
+def _known(word: str) -> bool:
+    return (
+        word in _SYMBOLS
+        or word in _TEXT_COMMANDS
+        or word in _PATTERN_COMMANDS
+        or _pylatexenc_knows(word)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _pylatexenc_knows(word: str) -> bool:
+    return _pylatexenc_table().get_macro_spec(word) is not None
 
 
 # LaTeX that was text to the exporter: Zotero escapes the markup of arXiv abstracts
@@ -274,7 +335,7 @@ def _unknown_command(word: str) -> str:
     """
     from pylatexenc.latex2text import LatexNodes2Text  # imported late: it is slow to load
 
-    if _pylatexenc_table().get_macro_spec(word) is None:
+    if not _pylatexenc_knows(word):
         return ""
 
     # It logs "Error in configuration" for a command given without its arguments (`\\frac`):

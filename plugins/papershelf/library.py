@@ -5,13 +5,15 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .bib import BibFile, RawEntry, read_bib
-from .duplicates import name_duplicates
+from . import texmacros
+from .bib import BibFile, Preamble, RawEntry, read_bib
+from .crossref import resolve_crossrefs
+from .duplicates import duplicate_papers, name_duplicates
 from .encoding import decode_bytes
 from .gcpause import collector_paused
 from .inputs import IMAGE_LIMIT, NOTE_LIMIT, Found, Refused, inspect, read, read_path, walk
@@ -19,13 +21,12 @@ from .model import Asset, Entry, Library, Note, Paper, Problem
 from .normalize import PUBLIC_FIELDS, normalize
 from .notes import NoteFile, match_notes, read_note
 from .pages import IMAGE_SUFFIXES
+from .paperfiles import Files
 from .relations import link_graph
 from .review import stale_problems
 from .slugs import assign_slugs
 
 __all__ = ["Cache", "PapershelfError", "Settings", "decode_bytes", "load_library"]
-
-_NOT_INHERITED = frozenset({"crossref", "ids", "keywords", "title", "abstract"})
 
 
 class PapershelfError(Exception):
@@ -44,6 +45,8 @@ class Settings:
     public_fields: tuple[str, ...] = PUBLIC_FIELDS
     hide: tuple[str, ...] = ()  # bib fields kept off the site entirely
     raw_html: str = "sanitize"  # raw HTML in notes: "sanitize" or "allow" (trusted notes)
+    files: tuple[str, ...] = ()  # folders of the files that `pdf = {a.pdf}` and the like name
+    latex_macros: tuple[tuple[str, str], ...] = ()  # (name, LaTeX) the document defines
 
     def relative(self, path: str | Path) -> str:
         """`path` relative to the site root, for messages; a symlink is named, not followed."""
@@ -124,7 +127,9 @@ def _glob_folder(pattern: str) -> str:
 class Cache:
     """Results kept across `mkdocs serve` rebuilds, keyed by what they were computed from."""
 
-    bib_files: dict[tuple[str, str], BibFile] = field(default_factory=dict)
+    # By path, content and the @string macros the files before it left in effect.
+    bib_files: dict[tuple[str, str, str], BibFile] = field(default_factory=dict)
+    files: dict[Any, Asset | Refused] = field(default_factory=dict)
     notes: dict[Any, tuple[Note | None, list[Problem]]] = field(default_factory=dict)
     assets: dict[Any, Asset | Refused] = field(default_factory=dict)
     papers: dict[Any, tuple[Paper, list[Problem]]] = field(default_factory=dict)
@@ -137,8 +142,36 @@ def load_library(settings: Settings, cache: Cache | None = None) -> Library:
 
 def _load_library(settings: Settings, cache: Cache) -> Library:
     problems: list[Problem] = []
-    raws = _read_bibs(settings, cache, problems)
-    raws = _resolve_crossrefs(raws, problems)
+    raws, preambles, size = _read_bibs(settings, cache, problems)
+    macros, where = texmacros.collect(preambles, dict(settings.latex_macros), size)
+    raws, macro_problems = texmacros.expand_entries(raws, macros, where)
+    problems.extend(macro_problems)
+    raws = resolve_crossrefs(raws, problems)
+    slugs = _slugs(raws, settings, problems)
+    files = _files(settings, cache, problems)
+    fresh: dict[Any, tuple[Paper, list[Problem]]] = {}
+    papers = []
+    defined = frozenset(macros.bodies)
+    for raw in raws:
+        paper = _paper(raw, slugs[raw.key], settings, defined, cache, fresh, problems)
+        papers.append(files.attach(paper, raw, problems))
+    cache.papers, cache.files = fresh, files.fresh
+    problems.extend(duplicate_papers(papers))
+    notes, assets = _read_notes(settings, cache, problems)
+    matched, note_problems = match_notes(notes, papers)
+    problems.extend(_explain_orphans(note_problems, problems))
+    for key, note in matched.items():
+        problems.extend(stale_problems(note, key))
+    papers.sort(key=lambda p: (-(p.year or 0), -(p.month or 0), p.title.casefold(), p.key))
+    entries = tuple(Entry(p, matched.get(p.key)) for p in papers)
+    problems.extend(link_graph(entries)[1])
+    # The bibliography first: a broken entry explains the notes that lost their paper.
+    problems.sort(key=lambda p: (not p.path.endswith(".bib"), p.path, p.line or 0, p.code))
+    published = tuple(files.published[uri] for uri in sorted(files.published))
+    return Library(entries, tuple(problems), assets, published)
+
+
+def _slugs(raws: list[RawEntry], settings: Settings, problems: list[Problem]) -> dict[str, str]:
     slugs, collisions = assign_slugs(r.key for r in raws)
     by_key = {r.key: r for r in raws} if collisions else {}
     for slug, keys in collisions:
@@ -155,21 +188,29 @@ def _load_library(settings: Settings, cache: Cache) -> Library:
                 "slug-collision",
             )
         )
-    fresh: dict[Any, tuple[Paper, list[Problem]]] = {}
-    papers = [_paper(raw, slugs[raw.key], settings, cache, fresh, problems) for raw in raws]
-    cache.papers = fresh
-    problems.extend(_duplicate_papers(papers))
-    notes, assets = _read_notes(settings, cache, problems)
-    matched, note_problems = match_notes(notes, papers)
-    problems.extend(_explain_orphans(note_problems, problems))
-    for key, note in matched.items():
-        problems.extend(stale_problems(note, key))
-    papers.sort(key=lambda p: (-(p.year or 0), -(p.month or 0), p.title.casefold(), p.key))
-    entries = tuple(Entry(p, matched.get(p.key)) for p in papers)
-    problems.extend(link_graph(entries)[1])
-    # The bibliography first: a broken entry explains the notes that lost their paper.
-    problems.sort(key=lambda p: (not p.path.endswith(".bib"), p.path, p.line or 0, p.code))
-    return Library(entries, tuple(problems), assets)
+    return slugs
+
+
+def _files(settings: Settings, cache: Cache, problems: list[Problem]) -> Files:
+    """The `files` folders that exist (a missing one is reported)."""
+    folders = []
+    for name in settings.files:
+        folder = settings.root / name
+        if folder.is_dir():
+            folders.append(folder)
+        else:
+            problems.append(
+                Problem(
+                    settings.relative(folder),
+                    None,
+                    None,
+                    "the `files` folder is not there; the files in it are not published",
+                    "create it, or correct `files:` under `plugins: - papershelf:`",
+                    "not-a-file",
+                )
+            )
+    shown = tuple(settings.relative(settings.root / name) for name in settings.files)
+    return Files(tuple(folders), shown, settings.path, cache.files)
 
 
 _SKIPPED = ("malformed-entry", "missing-key", "bad-key")
@@ -198,10 +239,19 @@ def _explain_orphans(note_problems: list[Problem], problems: list[Problem]) -> l
     return out
 
 
-def _read_bibs(settings: Settings, cache: Cache, problems: list[Problem]) -> list[RawEntry]:
+def _read_bibs(
+    settings: Settings, cache: Cache, problems: list[Problem]
+) -> tuple[list[RawEntry], list[Preamble], int]:
+    """Every file's entries, in the order of `bib:`, read as one bibliography: @string macros
+    defined in a file hold in the files after it. Also every @preamble, and the size read."""
     raws: list[RawEntry] = []
+    preambles: list[Preamble] = []
+    read: list[BibFile] = []
     paths, refused = settings.bib_sources()
     problems.extend(refused)
+    strings: Mapping[str, str] | None = None
+    chain, size = "", 0  # `chain` names the macros in effect: a digest of the files before
+    fresh: dict[tuple[str, str, str], BibFile] = {}
     for path in paths:
         shown = settings.relative(path)
         data = read_path(path)
@@ -209,58 +259,61 @@ def _read_bibs(settings: Settings, cache: Cache, problems: list[Problem]) -> lis
             problems.append(data.problem(shown))
             continue
         digest = hashlib.sha1(data).hexdigest()
-        parsed = cache.bib_files.get((shown, digest))
-        if parsed is None:
-            text, decode_problem = decode_bytes(data, shown)
-            parsed = read_bib(text, shown)
-            if decode_problem:
-                parsed.problems.insert(0, decode_problem)
-            cache.bib_files = {k: v for k, v in cache.bib_files.items() if k[0] != shown}
-            cache.bib_files[(shown, digest)] = parsed
-        problems.extend(parsed.problems)
+        key = (shown, digest, chain)
+        parsed = fresh.get(key) or cache.bib_files.get(key) or _parse(data, shown, strings)
+        fresh[key] = parsed
+        chain = hashlib.sha1(f"{chain}{digest}".encode()).hexdigest()
+        strings, size = parsed.strings, size + len(data)
+        read.append(parsed)
         raws.extend(parsed.entries)
+        preambles.extend(parsed.preambles)
+    cache.bib_files = fresh
+    problems.extend(_with_later_definitions(read))
     # Named once, with every file read: a new name must be free in the whole bibliography.
-    return name_duplicates(raws, problems)
+    return name_duplicates(raws, problems), preambles, size
 
 
-def _resolve_crossrefs(raws: list[RawEntry], problems: list[Problem]) -> list[RawEntry]:
-    by_key = {r.key.lower(): r for r in raws}
-    resolved = []
-    for raw in raws:
-        target = raw.fields.get("crossref", "").strip()
-        if not target:
-            resolved.append(raw)
-            continue
-        parent = by_key.get(target.lower())
-        if parent is None or parent is raw:
-            problems.append(
-                Problem(
-                    raw.path,
-                    raw.where("crossref"),
-                    raw.key,
-                    f"crossref '{target}' names no entry; fields are not inherited",
-                    "add the parent entry or remove the crossref",
-                    "bad-crossref",
+def _parse(data: bytes, shown: str, strings: Mapping[str, str] | None) -> BibFile:
+    text, decode_problem = decode_bytes(data, shown)
+    parsed = read_bib(text, shown, strings)
+    if decode_problem:
+        parsed.problems.insert(0, decode_problem)
+    return parsed
+
+
+def _with_later_definitions(files: list[BibFile]) -> list[Problem]:
+    """The files' problems; an undefined macro's hint says where the macro is defined when
+    a file defines it after its use (BibTeX reads macros in order: before, it is undefined)."""
+    defined_in: dict[str, str] = {}
+    for parsed in files:
+        for name in parsed.defined:
+            defined_in.setdefault(name, parsed.path)
+    out: list[Problem] = []
+    for parsed in files:
+        for problem in parsed.problems:
+            macro = parsed.undefined.get(problem) if parsed.undefined else None
+            where = defined_in.get(macro) if macro else None
+            if where == parsed.path:
+                problem = replace(
+                    problem,
+                    hint="it is defined further down this file: move its @string above "
+                    "the first entry that uses it",
                 )
-            )
-            resolved.append(raw)
-            continue
-        # The parent's title names the whole volume: it becomes the child's booktitle.
-        inherited = {
-            k: v
-            for k, v in parent.fields.items()
-            if k not in raw.fields and k not in _NOT_INHERITED
-        }
-        if "title" in parent.fields and "booktitle" not in raw.fields:
-            inherited["booktitle"] = parent.fields["title"]
-        resolved.append(replace(raw, fields={**raw.fields, **inherited}))
-    return resolved
+            elif where:
+                problem = replace(
+                    problem,
+                    hint=f"it is defined in {where}, which is read after this file: list "
+                    "the files that define macros first in `bib:` (BibTeX reads them in order)",
+                )
+            out.append(problem)
+    return out
 
 
 def _paper(
     raw: RawEntry,
     slug: str,
     settings: Settings,
+    defined: frozenset[str],
     cache: Cache,
     fresh: dict[Any, tuple[Paper, list[Problem]]],
     problems: list[Problem],
@@ -276,34 +329,12 @@ def _paper(
         settings.public_fields,
         tuple(raw.fields.items()),
         tuple(raw.field_lines.items()),
+        defined,
     )
-    hit = cache.papers.get(signature) or normalize(raw, slug, settings.public_fields)
+    hit = cache.papers.get(signature) or normalize(raw, slug, settings.public_fields, defined)
     fresh[signature] = hit
     problems.extend(hit[1])
     return hit[0]
-
-
-def _duplicate_papers(papers: Iterable[Paper]) -> list[Problem]:
-    problems = []
-    seen: dict[tuple[str, str], Paper] = {}
-    for paper in papers:
-        for kind, value in (("arXiv id", paper.arxiv), ("DOI", paper.doi.lower())):
-            if not value:
-                continue
-            first = seen.setdefault((kind, value), paper)
-            if first is not paper:
-                problems.append(
-                    Problem(
-                        paper.source_path,
-                        paper.source_line,
-                        paper.key,
-                        f"same {kind} {value} as '{first.key}' "
-                        f"({first.source_path}:{first.source_line})",
-                        "keep one entry per paper",
-                        "duplicate-paper",
-                    )
-                )
-    return problems
 
 
 def _read_notes(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
@@ -38,6 +38,10 @@ class Problem:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+# How a reader reports a problem with the entry it reads: (field or None, message, hint, code).
+Report = Callable[[str | None, str, str, str], None]
 
 
 @dataclass(frozen=True)
@@ -75,19 +79,37 @@ def _is_cjk_name(text: str) -> bool:
 ET_AL = Author(last="et al.")
 
 
+LINK_KINDS = ("arxiv", "pdf", "code", "doi", "project", "html", "poster", "slides", "supp")
+
+
 @dataclass(frozen=True)
 class Links:
+    """A paper's links: http(s) addresses, or (for a file published from the `files`
+    folders) a path relative to the site's root, which `Links.resolved` turns into a link."""
+
     arxiv: str = ""
     pdf: str = ""
     code: str = ""
     doi: str = ""
     project: str = ""
+    html: str = ""  # al-folio's `html`: the paper's own page
+    poster: str = ""
+    slides: str = ""
+    supp: str = ""  # supplementary material
 
-    def items(self) -> list[tuple[str, str]]:
-        """(kind, url) pairs in display order, only those that are known; the kinds are
-        `arxiv`, `pdf`, `code`, `doi` and `project`."""
-        kinds = ("arxiv", "pdf", "code", "doi", "project")
-        return [(kind, getattr(self, kind)) for kind in kinds if getattr(self, kind)]
+    def items(self, root: str = "") -> list[tuple[str, str]]:
+        """(kind, url) pairs in display order (`LINK_KINDS`), only those that are known;
+        `root` leads from the page that shows them to the site's root (`../../`)."""
+        return [
+            (kind, resolved(getattr(self, kind), root))
+            for kind in LINK_KINDS
+            if getattr(self, kind)
+        ]
+
+
+def resolved(url: str, root: str) -> str:
+    """An address as a page at `root` from the site's root links to it."""
+    return url if "://" in url or not url else root + url
 
 
 @dataclass(frozen=True)
@@ -128,6 +150,10 @@ class Paper:
     month: int | None = None
     venue: str = ""
     tags: tuple[str, ...] = ()
+    month_end: int | None = None  # the last month of a range (`jan # "--" # feb`)
+    abbr: str = ""  # al-folio's venue badge (`abbr = {NeurIPS}`)
+    selected: bool = False  # al-folio's `selected = {true}`
+    preview: str = ""  # an image: an http(s) address or a site path, as in `Links`
     abstract: str = ""
     arxiv: str = ""
     arxiv_version: str = ""
@@ -237,6 +263,7 @@ class Library:
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...] = ()
     assets: tuple[Asset, ...] = ()  # images beside the notes, in path order
+    files: tuple[Asset, ...] = ()  # files the .bib names (`pdf = {a.pdf}`), by site path
 
     def by_key(self) -> dict[str, Entry]:
         return {entry.paper.key: entry for entry in self.entries}

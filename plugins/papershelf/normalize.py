@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
-from functools import lru_cache
 
 from . import latex, repair
-from .bib import MONTH_MACROS, RawEntry
-from .dates import ADDED_FIELDS, parse_moment
+from .bib import RawEntry
+from .dates import ADDED_FIELDS, month_bibtex, parse_moment, parse_month, read_date
 from .identifiers import ARXIV_ID as _ARXIV_ID
 from .identifiers import ARXIV_IN_URL as _ARXIV_IN_URL
-from .identifiers import CODE_HOSTS as _CODE_HOSTS
-from .model import ET_AL, Author, Citation, Links, Paper, Problem, merge_tags
+from .model import Author, Citation, Paper, Problem, Report, merge_tags
+from .names import parse_names, read_names
+from .venues import FILE_FIELDS, VENUE_FIELDS, link_address, links, local_file, venue
+
+__all__ = [
+    "FILE_FIELDS",
+    "PUBLIC_FIELDS",
+    "find_arxiv",
+    "local_file",
+    "normalize",
+    "parse_month",
+    "parse_names",
+]
 
 # Fields that may appear in the BibTeX people copy from the site. Anything else (Zotero's
 # file, urldate, langid, annote, abstract, keywords, ...) stays private unless configured.
@@ -60,63 +71,31 @@ _ARXIV_IN_TEXT = re.compile(r"\barxiv\s*+(?:[:/]\s*+)?(?:abs/)?" + _ARXIV_ID, re
 _ARXIV_BARE = re.compile(_ARXIV_ID + r"$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
-_MONTHS = {name: int(num) for name, num in MONTH_MACROS.items()} | {
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "sept": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-}
-# How normalising reports a problem: (field or None, message, hint, code).
-Report = Callable[[str | None, str, str, str], None]
-_VENUE_FIELDS = (
-    "journal",
-    "journaltitle",
-    "booktitle",
-    "eventtitle",
-    "school",
-    "institution",
-    "howpublished",
-    "organization",
+# Text fields shown on the site, where an HTML character reference is a crawler's leftover.
+_SHOWN_TEXT = frozenset(
+    ("title", "author", "abstract", "keywords", "abbr", *VENUE_FIELDS, "series")
 )
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 def normalize(
-    raw: RawEntry, slug: str, public_fields: Iterable[str] = PUBLIC_FIELDS
+    raw: RawEntry,
+    slug: str,
+    public_fields: Iterable[str] = PUBLIC_FIELDS,
+    defined: Collection[str] = (),
 ) -> tuple[Paper, list[Problem]]:
-    """Build the display `Paper` for one entry, and what was wrong with it."""
+    """Build the display `Paper` for one entry, and what was wrong with it. `defined`: the
+    commands the bibliography's @preamble or `latex_macros` define (expanded already, unless
+    the expansion budget ran out)."""
     problems: list[Problem] = []
     f = raw.fields
 
     def problem(name: str | None, message: str, hint: str, code: str) -> None:
         problems.append(Problem(raw.path, raw.where(name), raw.key, message, hint, code))
 
-    for name, value in f.items():
-        excerpt, fixed = damaged_text(value)
-        if excerpt:
-            problem(
-                name,
-                f"field '{name}' looks damaged by a wrong encoding: `{excerpt}`",
-                damage_hint(fixed),
-                "damaged-text",
-            )
-    title = latex.decode(f.get("title", ""))
-    if not title:
-        problem(
-            None,
-            "missing field 'title'; the key is shown instead",
-            "add title = {...}",
-            "missing-title",
-        )
-    year, month = _date(raw, problem)
+    _text_problems(f, problem)
+    title = _title(f, problem, defined)
+    year, month, month_end = read_date(raw.fields, problem)
     arxiv, version = find_arxiv(f)
     doi = _doi(f.get("doi", ""), problem)
     paper = Paper(
@@ -124,16 +103,20 @@ def normalize(
         slug=slug,
         entry_type=raw.entry_type,
         title=title or raw.key,
-        authors=parse_names(f.get("author", "")),
+        authors=_authors(f.get("author", ""), problem),
         year=year,
         month=month,
-        venue=_venue(raw, arxiv),
+        month_end=month_end,
+        venue=venue(raw.entry_type, f, arxiv),
+        abbr=_abbr(f.get("abbr", "")),
+        selected=f.get("selected", "").strip().strip("{}").lower() in ("true", "yes", "1"),
         tags=split_keywords(f.get("keywords", "")),
         abstract=latex.unescape_markup(latex.decode(f.get("abstract", ""), keep_paragraphs=True)),
         arxiv=arxiv,
         arxiv_version=version,
         doi=doi,
-        links=_links(f, arxiv, doi, problem),
+        links=links(f, arxiv, doi, problem),
+        preview=link_address(f, "preview", problem),
         citation=citation(raw, public_fields),
         bibtex=public_bibtex(raw, public_fields),
         source_path=raw.path,
@@ -158,6 +141,84 @@ def _added(f: dict[str, str], problem: Report) -> datetime | None:
             "bad-date",
         )
     return moment
+
+
+# al-folio prints `abbr` as HTML, and badges break lines with it: `J. Intell. <br> Veh.`.
+_LINE_BREAK = re.compile(r"<br\s*+/?>", re.IGNORECASE)
+
+
+def _abbr(text: str) -> str:
+    return latex.decode(_LINE_BREAK.sub(" ", text) if "<" in text else text)
+
+
+def _text_problems(f: dict[str, str], problem: Report) -> None:
+    """Mojibake anywhere; HTML character references in shown text."""
+    for name, value in f.items():
+        excerpt, fixed = damaged_text(value)
+        if excerpt:
+            problem(
+                name,
+                f"field '{name}' looks damaged by a wrong encoding: `{excerpt}`",
+                damage_hint(fixed),
+                "damaged-text",
+            )
+        if "&" in value and name in _SHOWN_TEXT and (entity := _ENTITY.search(value)):
+            if html.unescape(entity.group()) == entity.group():
+                continue  # `&T;` and the like: no such reference
+            start = max(0, entity.start() - 20)
+            excerpt = " ".join(value[start : entity.end() + 20].split())
+            problem(
+                name,
+                f"field '{name}' holds HTML character references, shown as the characters "
+                f"they stand for: `{excerpt}`",
+                f"write the characters themselves (`{entity.group()}` is "
+                f"`{html.unescape(entity.group())}`; `&` is written `\\&`), as the page that "
+                "was copied shows them",
+                "html-entity",
+            )
+
+
+def _title(f: dict[str, str], problem: Report, defined: Collection[str]) -> str:
+    source = f.get("title", "")
+    title = latex.decode(source)
+    unknown = latex.unknown_commands(source, defined) if "\\" in source else []
+    if unknown:
+        shown = ", ".join(f"\\{name[:40]}" for name in unknown[:3])
+        problem(
+            "title",
+            f"title uses {shown}, which neither an @preamble of the bibliography nor the "
+            f"`latex_macros` option defines; {'the key is shown instead' if not title else 'left out'}",
+            "define it in an @preamble (`\\providecommand{\\Name}{Text}`) or under "
+            "`latex_macros:` in mkdocs.yml",
+            "undefined-command",
+        )
+    elif not title:
+        problem(
+            None,
+            "missing field 'title'; the key is shown instead",
+            "add title = {...}",
+            "missing-title",
+        )
+    return title
+
+
+def _authors(text: str, problem: Report) -> tuple[Author, ...]:
+    names = read_names(text)
+    if names.commas:
+        excerpt = names.commas[:80] + ("..." if len(names.commas) > 80 else "")
+        shown = (
+            f"shown as {len(names.authors)} names"
+            if names.split
+            else "shown as written, since not every part looks like a full name"
+        )
+        problem(
+            "author",
+            f"authors separated by commas: `{excerpt}` (BibTeX reads it as one name: "
+            f'"Too many commas in name"); {shown}',
+            "separate authors with ' and '",
+            "comma-authors",
+        )
+    return names.authors
 
 
 # What a UTF-8 lead byte (0xC2-0xF4) looks like when decoded as Windows-1254, -1252 or
@@ -206,154 +267,13 @@ def damage_hint(fixed: str) -> str:
 
 
 def split_keywords(text: str) -> tuple[str, ...]:
+    """Tags from `keywords`, split on `,` or `;`; one per line when there is neither, as
+    EndNote and PubMed export them (a tool that wraps long lines keeps its commas)."""
     if not text.strip():
         return ()
-    tags = tuple(t for t in (latex.decode(t) for t in re.split(r"[,;]", text)) if t)
+    separators = r"[,;]" if "," in text or ";" in text else r"\n"
+    tags = tuple(t for t in (latex.decode(t) for t in re.split(separators, text)) if t)
     return merge_tags(tags)
-
-
-# ---------------------------------------------------------------- names
-_TOP_LEVEL_AND = re.compile(r"\s+and\s+")
-
-
-def split_names(text: str) -> list[str]:
-    """Split an author field on ` and ` outside braces."""
-    text = " ".join(text.split())
-    if not text:
-        return []
-    if "{" not in text:
-        return _TOP_LEVEL_AND.split(text)
-    names, depth, start = [], 0, 0
-    for m in re.finditer(r"[{}]| and ", text):
-        token = m.group()
-        depth += 1 if token == "{" else -1 if token == "}" else 0
-        if token == " and " and depth == 0:
-            names.append(text[start : m.start()])
-            start = m.end()
-    names.append(text[start:])
-    return [n.strip() for n in names if n.strip()]
-
-
-_NOBODY = Author()
-
-
-def parse_names(text: str) -> tuple[Author, ...]:
-    authors = []
-    for name in split_names(text):
-        if name.lower() == "others":
-            authors.append(ET_AL)
-        elif (author := _parse_name(name)) != _NOBODY:
-            authors.append(author)
-    return tuple(authors)
-
-
-@lru_cache(maxsize=16384)  # the same people appear on many papers
-def _parse_name(name: str) -> Author:
-    parts = _split_top_level(name, ",")
-    if not parts:  # only commas, e.g. `author = {, and ,}`
-        return _NOBODY
-    if len(parts) == 1:
-        words = _split_top_level(parts[0], " ")
-        if len(words) == 1:
-            return Author(last=latex.decode(words[0]))
-        # "First von Last": the von part is the lowercase words before the last one.
-        first_end = next((i for i, w in enumerate(words[:-1]) if w[:1].islower()), len(words) - 1)
-        return Author(
-            first=latex.decode(" ".join(words[:first_end])),
-            von=latex.decode(" ".join(words[first_end:-1])),
-            last=latex.decode(words[-1]),
-        )
-    von_last = _split_top_level(parts[0], " ")
-    last_start = next((i for i, w in enumerate(von_last) if not w[:1].islower()), 0)
-    if last_start == len(von_last):
-        last_start = len(von_last) - 1
-    return Author(
-        first=latex.decode(parts[-1]),
-        von=latex.decode(" ".join(von_last[:last_start])),
-        last=latex.decode(" ".join(von_last[last_start:])),
-        jr=latex.decode(parts[1]) if len(parts) == 3 else "",
-    )
-
-
-def _split_top_level(text: str, sep: str) -> list[str]:
-    if "{" not in text:
-        return [p.strip() for p in text.split(sep) if p.strip()]
-    parts, depth, start = [], 0, 0
-    for m in re.finditer(r"[{}]|" + re.escape(sep), text):
-        token = m.group()
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth -= 1
-        elif depth == 0:
-            parts.append(text[start : m.start()])
-            start = m.end()
-    parts.append(text[start:])
-    return [p.strip() for p in parts if p.strip()]
-
-
-# ---------------------------------------------------------------- dates, venue, ids
-# Possessive, so that `2020/` and a long run of spaces is not split in every possible way.
-_DATE = re.compile(r"^\s*+(\d{4})(?:-(\d{1,2}))?(?:-\d{1,2})?(?:/.*+)?\s*+$")
-_YEAR = re.compile(r"^\s*+\{?(\d{4})\}?[a-z]?\s*+$")
-
-
-def _date(raw: RawEntry, problem: Report) -> tuple[int | None, int | None]:
-    f = raw.fields
-    year: int | None = None
-    month: int | None = None
-    if f.get("date"):
-        m = _DATE.match(f["date"])
-        if m and m.group(2) and not 1 <= int(m.group(2)) <= 12:
-            m = None  # `2021-13` would otherwise be shown as a 13th month
-        if m:
-            year = int(m.group(1))
-            month = int(m.group(2)) if m.group(2) else None
-        else:
-            problem(
-                "date",
-                f"unparseable date '{f['date']}'",
-                "use YYYY, YYYY-MM or YYYY-MM-DD",
-                "bad-date",
-            )
-    if f.get("year", "").strip():
-        m = _YEAR.match(f["year"])
-        if m:
-            year = int(m.group(1))
-        else:
-            problem(
-                "year",
-                f"unparseable year '{f['year'].strip()}'",
-                "write the year as four digits, e.g. year = {2024}",
-                "bad-date",
-            )
-    elif year is None:
-        problem(
-            None,
-            "missing field 'year'; the paper is listed without a date",
-            "add year = {YYYY} (or date = {YYYY-MM-DD})",
-            "missing-year",
-        )
-    if f.get("month", "").strip():
-        parsed = parse_month(f["month"])
-        if parsed is None:
-            problem(
-                "month",
-                f"unknown month '{f['month'].strip()}'",
-                "use a number 1-12 or jan, feb, ... dec",
-                "bad-month",
-            )
-        else:
-            month = parsed
-    return year, month
-
-
-def parse_month(text: str) -> int | None:
-    word = text.strip().strip("{}").strip().rstrip(".").lower()
-    if word.isdecimal():  # not isdigit(): "²" is a digit that int() refuses
-        number = int(word)
-        return number if 1 <= number <= 12 else None
-    return _MONTHS.get(word) or _MONTHS.get(word[:3]) if len(word) >= 3 else None
 
 
 def find_arxiv(f: dict[str, str]) -> tuple[str, str]:
@@ -361,7 +281,11 @@ def find_arxiv(f: dict[str, str]) -> tuple[str, str]:
     prefix = (f.get("archiveprefix", "") + f.get("eprinttype", "")).lower()
     eprint = latex.strip_braces(f.get("eprint", ""))
     m = _ARXIV_BARE.match(eprint) if eprint and (not prefix or "arxiv" in prefix) else None
+    if not m and f.get("arxiv"):  # al-folio's `arxiv = {2401.00001}`
+        m = _ARXIV_BARE.match(latex.strip_braces(f["arxiv"]))
     for pattern, name in (
+        (_ARXIV_IN_URL, "arxiv"),
+        (_ARXIV_IN_TEXT, "arxiv"),
         (_ARXIV_IN_URL, "url"),
         (_ARXIV_IN_DOI, "doi"),
         (_ARXIV_IN_TEXT, "journal"),
@@ -394,61 +318,6 @@ def _doi(text: str, problem: Report) -> str:
         )
         return ""
     return doi
-
-
-def _venue(raw: RawEntry, arxiv: str) -> str:
-    f = raw.fields
-    for name in _VENUE_FIELDS:
-        value = latex.decode(f[name]) if name in f else ""
-        if value and not re.match(r"(?i)^(arxiv\b|https?://)", value):
-            if arxiv and value.casefold() == "corr":  # DBLP's name for arXiv
-                continue
-            return value
-    if raw.entry_type in ("book", "inbook") and f.get("publisher"):
-        return latex.decode(f["publisher"])
-    return "arXiv" if arxiv else ""
-
-
-def _links(f: dict[str, str], arxiv: str, doi: str, problem: Report) -> Links:
-    urls: dict[str, str] = {}
-    for name in ("url", "pdf", "code", "github", "repository", "homepage", "project"):
-        value = latex.strip_braces(f[name]) if name in f else ""
-        if not value:
-            continue
-        if _SAFE_URL.match(value):
-            urls[name] = value
-        else:
-            problem(
-                name,
-                f"'{name}' is not an http(s) URL: '{value[:80]}'",
-                "give a full https:// address",
-                "bad-url",
-            )
-    main = urls.get("url", "") or _url_in_howpublished(f.get("howpublished", ""))
-    main_is_code = bool(_CODE_HOSTS.match(main))
-    main_is_known = bool(_ARXIV_IN_URL.search(main) or "doi.org/" in main.lower())
-    code = urls.get("code") or urls.get("github") or urls.get("repository")
-    return Links(
-        arxiv=f"https://arxiv.org/abs/{arxiv}" if arxiv else "",
-        pdf=urls.get("pdf") or (f"https://arxiv.org/pdf/{arxiv}" if arxiv else ""),
-        code=code or (main if main_is_code else ""),
-        doi=f"https://doi.org/{doi}" if doi else "",
-        project=urls.get("homepage")
-        or urls.get("project")
-        or (main if main and not (main_is_code or main_is_known) else ""),
-    )
-
-
-_URL_IN_TEXT = re.compile(
-    r"\\(?:url|href)\s*\{\s*(https?://[^\s{}]+?)\s*\}|^\s*(https?://\S+?)\s*$", re.IGNORECASE
-)
-
-
-def _url_in_howpublished(text: str) -> str:
-    """`howpublished = {\\url{https://...}}`, the usual way to cite a web page in @misc."""
-    m = _URL_IN_TEXT.search(text) if "http" in text else None
-    url = re.sub(r"\\([_%&#~$])", r"\1", (m.group(1) or m.group(2))) if m else ""
-    return url if _SAFE_URL.match(url) else ""
 
 
 # ---------------------------------------------------------------- citation details
@@ -504,8 +373,8 @@ def public_bibtex(raw: RawEntry, public_fields: Iterable[str] = PUBLIC_FIELDS) -
         if not value:
             continue
         if name == "month":  # a month no style can read (reported) is left out
-            if month := parse_month(value):
-                lines.append(f"  month = {list(MONTH_MACROS)[month - 1]},")
+            if month := month_bibtex(value):
+                lines.append(f"  month = {month},")
         elif name == "doi" and _DOI_PREFIX.match(value):  # styles add https://doi.org/ themselves
             lines.append(f"  doi = {{{_DOI_PREFIX.sub('', value)}}},")
         else:

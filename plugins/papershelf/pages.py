@@ -22,7 +22,7 @@ from markupsafe import Markup
 from .i18n import ENGLISH, Strings
 from .markdown import fence_mask
 from .mathguard import neutralise_tex
-from .model import ET_AL, Entry, Library, Note, Paper, Problem
+from .model import ET_AL, Entry, Library, Note, Paper, Problem, resolved
 from .reading import link_pieces, nest_headings, text_language
 from .review import Passage, locate_uncertain, mark_uncertain, uncertain_html
 from .safety import attribute_text, plain_title
@@ -42,6 +42,7 @@ class PageOptions:
     math: bool = False  # wrap $...$ for MathJax/KaTeX (pymdownx.arithmatex is configured)
     strings: Strings = ENGLISH  # the interface's words
     review: bool = True  # mark the text repair's uncertain passages (`review` option)
+    site_root: str = ""  # the site's root, relative to a paper page (`../../`)
 
 
 def author_list(entry: Entry, limit: int | None = None) -> str:
@@ -346,7 +347,7 @@ def _header(
     paper, note = entry.paper, entry.note
     t = options.strings
     facts = [
-        (t("fact.published"), t.date(paper.year, paper.month)),
+        (t("fact.published"), t.date(paper.year, paper.month, paper.month_end)),
         (t("fact.venue"), paper.venue),
         (t("fact.arxiv"), paper.arxiv + paper.arxiv_version),
     ]
@@ -363,8 +364,11 @@ def _header(
         "facts": [(label, value) for label, value in facts if value],
         "fact_filters": {t("fact.venue"): "venue"},
         "tags": entry.tags,
-        "links": link_labels(paper, t),
+        "links": link_labels(paper, t, options.site_root),
         "downloads": [(kind, t(f"download.{kind}"), href, name) for kind, href, name in downloads],
+        "abbr": paper.abbr,
+        "preview": resolved(paper.preview, options.site_root),
+        "preview_alt": t("preview", title=paper.title) if paper.preview else "",
         "summary": note.summary if note else "",
         "index_url": options.index_url,
         "labels": {
@@ -379,9 +383,10 @@ def _header(
     return render("paper.html", p=view).strip()
 
 
-def link_labels(paper: Paper, strings: Strings) -> list[tuple[str, str]]:
-    """The paper's links as (label, url), labelled in the interface's language."""
-    return [(strings(f"link.{kind}"), url) for kind, url in paper.links.items()]
+def link_labels(paper: Paper, strings: Strings, root: str = "") -> list[tuple[str, str]]:
+    """The paper's links as (label, url), labelled in the interface's language; `root` leads
+    from the page that shows them to the site's root (for files published with the site)."""
+    return [(strings(f"link.{kind}"), url) for kind, url in paper.links.items(root)]
 
 
 def _abstract(text: str, math: bool) -> str:

@@ -34,6 +34,7 @@ from .site import (
     Layout,
     SiteCache,
     SitePlan,
+    bib_files,
     feed_link,
     index_links,
     index_listing,
@@ -133,6 +134,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         except PapershelfError as error:
             raise PapershelfBuildError(str(error)) from error
         config.watch.extend(str(p) for p in bib_paths)
+        config.watch.extend(str(p) for f in settings.files if (p := settings.root / f).is_dir())
         if self.settings.notes_dir().is_dir():
             config.watch.append(str(self.settings.notes_dir()))
         config.theme.dirs.append(str(THEME_DIR))
@@ -168,13 +170,16 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         except PapershelfError as error:
             raise PapershelfBuildError(str(error)) from error
         self._drop_generated(files, config)
-        images = {
-            uri: image
-            for uri, image in note_images(library, self.layout).items()
+        published = {
+            uri: file
+            for uri, file in [
+                *bib_files(library).items(),
+                *note_images(library, self.layout).items(),
+            ]
             if files.get_file_from_path(uri) is None
         }
         links = note_links(
-            library, self.settings, self.layout, [*(f.src_uri for f in files), *images]
+            library, self.settings, self.layout, [*(f.src_uri for f in files), *published]
         )
         feed = self._report(config, library, links)
         self.summary.update(library_summary(library))
@@ -198,7 +203,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         )
         for uri in sorted(hand_written & {self.layout.page_uri(e.paper) for e in library.entries}):
             log.info(f"{uri} is written by hand; it replaces the generated page")
-        added = self._generated(config, plan, images)
+        added = self._generated(config, plan, published)
         # The one-entry downloads beside each page; a file of the same name in docs/ wins.
         added += [
             File.generated(config, uri, content=text)
@@ -241,7 +246,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         return feed
 
     def _generated(
-        self, config: MkDocsConfig, plan: SitePlan, images: dict[str, Asset]
+        self, config: MkDocsConfig, plan: SitePlan, published: dict[str, Asset]
     ) -> list[File]:
         added = [self._page_file(config, uri, page) for uri, page in plan.pages.items()]
         for uri, text in (
@@ -255,8 +260,9 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         added += [File.generated(config, uri, content=text) for uri, text in plan.data.items()]
         # Old addresses (`aliases:`): plain files, so no theme, search or sitemap lists them.
         added += [File.generated(config, uri, content=t) for uri, t in plan.redirects.items()]
-        # The images were read (and checked) with the notes: MkDocs never opens their paths.
-        added += [File.generated(config, uri, content=i.data) for uri, i in images.items()]
+        # The images and the .bib's files were read (and checked) with the notes and the
+        # entries: MkDocs never opens their paths.
+        added += [File.generated(config, uri, content=f.data) for uri, f in published.items()]
         return added
 
     def _page_uri(self, key: str) -> str:

@@ -97,6 +97,12 @@ class Layout:
         return f"{stem}/"
 
 
+def site_root(url: str) -> str:
+    """The site's root, relative to the page at site URL `url` (`papers/x/` -> `../../`)."""
+    folder = url if url.endswith("/") else posixpath.dirname(url)
+    return "../" * len([part for part in folder.split("/") if part and part != "."])
+
+
 def relative_url(target: str, base: str) -> str:
     """`target` as a link from the page at `base` (both site URLs, like MkDocs' own)."""
     folder = base if base.endswith("/") else posixpath.dirname(base)
@@ -216,7 +222,11 @@ def plan_site(
         if uri in hand_written:
             continue
         index = _index_link(layout, uri, url, source_links)
-        options = PageOptions(index_url=index, math=math, strings=strings, review=review)
+        # The site's root from the page: from its source file, for a generator (as its links)
+        root = "../" * uri.count("/") if source_links else site_root(url)
+        options = PageOptions(
+            index_url=index, math=math, strings=strings, review=review, site_root=root
+        )
         citing = Citing(
             tuple(
                 (r.style, labels[r.style], r.html)
@@ -454,6 +464,7 @@ def index_listing(library: Library, plan: SitePlan, layout: Layout, cache: SiteC
             versioned(DATA_FILE, plan.data[data_file]),
             plan.strings,
             plan.math,
+            site_root(base),
         )
     return cache.listing
 
@@ -479,6 +490,12 @@ def note_images(library: Library, layout: Layout) -> dict[str, Asset]:
     works). `load_library` found, checked and read them: only images (a notes folder may hold
     PDFs and other files not meant for the web), and SVG only when notes are trusted."""
     return {f"{layout.path}/{asset.path}": asset for asset in library.assets}
+
+
+def bib_files(library: Library) -> dict[str, Asset]:
+    """The files the bibliography names (`pdf = {a.pdf}`), by their URI in the site:
+    `load_library` found, checked and read them (see `paperfiles`)."""
+    return {asset.path: asset for asset in library.files}
 
 
 def note_links(

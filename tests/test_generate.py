@@ -4,6 +4,7 @@ changed, removes what it wrote and no longer needs, and never touches a person's
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -69,21 +70,30 @@ def test_everything_is_written_once_and_a_second_run_changes_nothing(tmp_path: P
     docs = site / "docs"
     expected = {
         *(f"papers/{slug}.md" for slug in PAGES),
+        *(f"papers/{slug}{suffix}" for slug in PAGES for suffix in (".bib", ".ris", ".csl.json")),
         "papers/index.md",
         "papers/stats.md",
         "papers/index-data.json",
-        "papers/index-search.json",
+        "papers/index-fulltext.json",
         "papers/index-bibtex.json",
         "papers.json",
         "assets/papershelf/papershelf.css",
         "assets/papershelf/papershelf.js",
     }
-    assert set(manifest(site)) == expected
+    written = set(manifest(site))
+    # The full-text index: its chunks, named by content, and the text of each paper that has any.
+    chunks = {u for u in written if re.fullmatch(r"papers/index-fulltext/[0-9a-f]{12}\.txt", u)}
+    texts = {u for u in written if u.startswith("papers/index-fulltext/text/")}
+    assert chunks and texts == {
+        f"papers/index-fulltext/text/{slug}.txt" for slug in PAGES if slug != "nonote2022"
+    }
+    expected |= chunks | texts
+    assert written == expected
     assert all((docs / uri).is_file() for uri in expected)
-    assert "wrote 11 files, 0 unchanged, removed 0" in first.stderr
+    assert f"wrote {len(expected)} files, 0 unchanged, removed 0" in first.stderr
     times = {uri: (docs / uri).stat().st_mtime_ns for uri in expected}
     second = generate(site)
-    assert "wrote 0 files, 11 unchanged, removed 0" in second.stderr
+    assert f"wrote 0 files, {len(expected)} unchanged, removed 0" in second.stderr
     assert {uri: (docs / uri).stat().st_mtime_ns for uri in expected} == times
     index = (docs / "papers" / "index.md").read_text(encoding="utf-8")
     assert index.count("data-papershelf-key=") == 3 and 'href="muller2024-deep-nets/"' in index
@@ -97,9 +107,10 @@ def test_a_paper_taken_off_the_list_loses_its_page(tmp_path: Path) -> None:
     start = text.index("@misc{nonote2022")
     bib.write_text(text[:start], encoding="utf-8")
     result = generate(site)
-    assert "removed 1" in result.stderr, result.stderr
-    assert not (site / "docs" / "papers" / "nonote2022.md").exists()
-    assert "papers/nonote2022.md" not in manifest(site)
+    assert "removed 4" in result.stderr, result.stderr  # its page and its three downloads
+    for name in ("nonote2022.md", "nonote2022.bib", "nonote2022.ris", "nonote2022.csl.json"):
+        assert not (site / "docs" / "papers" / name).exists()
+        assert f"papers/{name}" not in manifest(site)
 
 
 def test_a_persons_files_are_never_overwritten_and_the_rest_is_written(tmp_path: Path) -> None:

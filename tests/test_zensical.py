@@ -5,6 +5,7 @@ data, a working filter in a real browser, and a note's script sanitized away."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import build_site, commit_copy
 from test_corpus import scan
-from test_index_browser import SHOWN_KEYS
+from test_index_browser import SHOWN_KEYS, searched
 
 from papershelf.index import fold
 
@@ -23,7 +24,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "site"
 PAPERSHELF = Path(sys.executable).parent / "papershelf"
 DATA_FILES = [
     "papers/index-data.json",
-    "papers/index-search.json",
+    "papers/index-fulltext.json",
     "papers/index-bibtex.json",
     "papers.json",
 ]
@@ -104,7 +105,11 @@ def test_zensical_builds_every_paper_page_with_the_plugins_header_and_bibtex(bui
 
 def test_the_index_data_and_list_are_the_plugins(built) -> None:
     mkdocs_out, zensical_out = built
-    for name in DATA_FILES:
+    fulltext = sorted(
+        p.relative_to(mkdocs_out) for p in mkdocs_out.glob("papers/index-fulltext/**/*.txt")
+    )
+    assert fulltext
+    for name in [*DATA_FILES, *map(str, fulltext)]:
         assert (zensical_out / name).read_bytes() == (mkdocs_out / name).read_bytes(), name
     theirs = (zensical_out / "papers" / "index.html").read_text(encoding="utf-8")
     ours = (mkdocs_out / "papers" / "index.html").read_text(encoding="utf-8")
@@ -135,11 +140,14 @@ def test_the_filter_and_every_paper_page_work_in_a_browser(built, serve, page) -
     page.fill("[data-papershelf-query]", "search")
     page.wait_for_function("() => location.search.includes('q=search')")
     page.wait_for_function(f"() => ({SHOWN_KEYS})(document).length < {len(records)}")
+    searched(page)  # the full-text index's chunks have arrived
     shown = set(page.eval_on_selector("[data-papershelf-index]", SHOWN_KEYS))
     by_key = {r["key"]: r for r in records}
     assert shown and all("search" in fold(json.dumps(by_key[k], ensure_ascii=False)) for k in shown)
+    # Every paper with a word that starts with "search" (not "research") in its title or
+    # abstract, as the full-text index matches words by their beginning.
     assert not any(
-        "search" in fold(f"{r['title']} {r['abstract']}")
+        re.search(r"(?<![a-z0-9])search", fold(f"{r['title']} {r['abstract']}"))
         for k, r in by_key.items()
         if k not in shown
     )

@@ -213,7 +213,7 @@ def plan_site(
     keys: dict[str, str] = {}
     fresh: dict[str, CachedPage] = {}
     heads: dict[str, str] = {}
-    files = _downloads(library, layout, cache, downloads)
+    download_files = _downloads(library, layout, cache, downloads)
     labels = _labels(references or {}, strings)
     for i, entry in enumerate(library.entries):
         uri = layout.page_uri(entry.paper)
@@ -248,8 +248,8 @@ def plan_site(
     cache.pages = fresh
     data = _index_data(library, settings, layout, urls, catalogue, fulltext, strings, cache, math)
     if fulltext:
-        files = fulltext_files(library, cache.fulltext)
-        data = {**data, **{f"{layout.path}/{name}": text for name, text in files.items()}}
+        index = fulltext_files(library, cache.fulltext)
+        data = {**data, **{f"{layout.path}/{name}": text for name, text in index.items()}}
     if cache.stats is None:
         stats_url = layout.url(layout.stats_uri)
         index = _index_link(layout, layout.stats_uri, stats_url, source_links)
@@ -269,7 +269,7 @@ def plan_site(
         redirects=_redirects(graph, by_key, layout, urls, hand_written, strings, site_url),
         math=math,
         heads=heads,
-        downloads=files,
+        downloads=download_files,
     )
 
 

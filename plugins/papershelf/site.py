@@ -248,8 +248,8 @@ def plan_site(
     cache.pages = fresh
     data = _index_data(library, settings, layout, urls, catalogue, fulltext, strings, cache, math)
     if fulltext:
-        index = fulltext_files(library, cache.fulltext)
-        data = {**data, **{f"{layout.path}/{name}": text for name, text in index.items()}}
+        searchable = fulltext_files(library, cache.fulltext)
+        data = {**data, **{f"{layout.path}/{name}": text for name, text in searchable.items()}}
     if cache.stats is None:
         stats_url = layout.url(layout.stats_uri)
         index = _index_link(layout, layout.stats_uri, stats_url, source_links)

@@ -46,7 +46,7 @@ from papershelf.index import group_label  # noqa: E402
 from papershelf.library import Settings, load_library  # noqa: E402
 from papershelf.pages import author_list  # noqa: E402
 from papershelf.refcache import ReferenceCache, cache_path  # noqa: E402
-from papershelf.site import Layout, plan_site  # noqa: E402
+from papershelf.site import Layout, note_links, plan_site  # noqa: E402
 
 CONFIG = """site_name: Bench
 site_url: https://example.org/
@@ -115,10 +115,12 @@ def make_sites(n: int, base: Path, *, plain: bool = False) -> tuple[Path, Path]:
         f"  ({n} x {len(DEFAULT_STYLES)} references formatted for the floor in "
         f"{time.perf_counter() - start:.1f} s)"
     )
+    layout = Layout(settings.path, True)
     plan = plan_site(
         library,
         settings,
-        Layout(settings.path, True),
+        layout,
+        links=note_links(library, settings, layout, ["index.md"]),
         site_url="https://example.org/",
         references=references,
         downloads=tuple(SUFFIXES),

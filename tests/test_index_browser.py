@@ -57,12 +57,13 @@ def fixture_site(tmp_path_factory, serve) -> tuple[str, list[dict]]:
 
 
 def built_papers(out: Path) -> list[dict]:
-    """papers.json, each paper with `note`: its note's text as its page shows it."""
+    """papers.json, each paper with `note`: its note's text as its page shows it (up to the
+    next of papershelf's sections: a note's own headings start at h3)."""
     papers = json.loads((out / "papers.json").read_text(encoding="utf-8"))
     for paper in papers:
         page = (out / paper["url"] / "index.html").read_text(encoding="utf-8")
         found = re.search(
-            r'<h2 id="notes">.*?</h2>(.*?)<h2 id="(?:related-papers|bibtex)"', page, re.S
+            r'<h2 id="notes">.*?</h2>(.*?)<h2 id="', page, re.S
         )
         note = re.sub(
             r'<details class="papershelf-uncertain">.*?</details>',

@@ -399,7 +399,7 @@ def trusted_site(tmp_path_factory) -> Path:
     out = build_site(root / "mkdocs.yml", root / "site", "--strict")
     data = out / "papers" / "index-data.json"
     tampered = json.loads(data.read_text(encoding="utf-8"))
-    tampered["search"] = "https://other.example/search.json"
+    tampered["fulltext"] = "https://other.example/index-fulltext.json"
     data.write_text(json.dumps(tampered), encoding="utf-8")
     return out
 
@@ -419,6 +419,6 @@ def test_papershelf_js_fetches_only_its_own_data_files(trusted_site, serve, page
     base = serve(trusted_site)
     requests = open_page(page, base, "papers/")
     page.wait_for_selector("[data-papershelf-ready]", state="attached")
-    page.fill("[data-papershelf-query]", "abstract")  # asks for the abstracts' index
-    page.wait_for_selector("text=Abstracts could not be loaded")
+    page.fill("[data-papershelf-query]", "abstract")  # asks for the full-text index
+    page.wait_for_selector("text=Notes and abstracts could not be loaded")
     assert (page.evaluate("() => window.__tripped"), requests) == ([], [])

@@ -364,7 +364,7 @@ def test_the_example_builds_under_properdocs_as_under_mkdocs(tmp_path: Path) -> 
     assert "WARNING" not in result.stderr
     plain = build(ROOT, tmp_path / "mkdocs", "--strict")
     assert plain.returncode == 0, plain.stderr
-    for name in ("papers.json", "papers/index-data.json", "papers/feed.xml"):
+    for name in ("papers.json", "papers/index-data.json", "feed.xml"):
         theirs = (tmp_path / "properdocs" / name).read_bytes()
         assert theirs == (tmp_path / "mkdocs" / name).read_bytes(), name
     papers = (tmp_path / "properdocs" / "papers").iterdir()

@@ -157,7 +157,7 @@ def feed_of(library, added: dict[str, Added], entries: int = 50, **options: str)
         library,
         inputs,
         urls,
-        "papers/feed.xml",
+        "feed.xml",
         "papers/",
         strings_for(options.get("language", "en")),
     )
@@ -187,7 +187,7 @@ def test_the_feed_lists_the_newest_additions_first_and_undated_ones_last(load) -
     links = {link.get("rel"): link.get("href") for link in feed.findall(f"{ATOM}link")}
     assert links == {
         "alternate": "https://x.org/site/papers/",
-        "self": "https://x.org/site/papers/feed.xml",
+        "self": "https://x.org/site/feed.xml",
     }
     assert len(feed_of(library, added, entries=2).findall(f"{ATOM}entry")) == 2
 
@@ -258,16 +258,41 @@ def test_a_build_writes_the_feed_and_links_it_from_the_index(tmp_path: Path) -> 
     commit_all(site, "2024-05-01T10:00:00Z")
     result = build(site, tmp_path / "out", "--strict")
     assert result.returncode == 0, result.stderr
-    feed = ET.parse(tmp_path / "out" / "papers" / "feed.xml").getroot()
+    feed = ET.parse(tmp_path / "out" / "feed.xml").getroot()
     assert len(feed.findall(f"{ATOM}entry")) == 2  # `feed: 2` of the 3 papers
     index = (tmp_path / "out" / "papers" / "index.html").read_text(encoding="utf-8")
     head = index[: index.index("</head>")]
     assert (
-        '<link rel="alternate" type="application/atom+xml" href="feed.xml" title="Atom feed">'
+        '<link rel="alternate" type="application/atom+xml" href="../feed.xml" title="Atom feed">'
         in head
     )
-    assert '<a href="feed.xml" type="application/atom+xml">Atom feed</a>' in index
+    assert '<a href="../feed.xml" type="application/atom+xml">Atom feed</a>' in index
     assert '<a href="stats/">Statistics</a>' in index
+
+
+@pytest.mark.browser
+def test_the_feed_link_makes_material_fetch_nothing_that_is_missing(tmp_path, serve, page) -> None:
+    # Material reads every <link rel="alternate"> as a translation and fetches the sitemap
+    # beside it: beside papers/feed.xml that was a 404 on every visit of the index.
+    out = tmp_path / "out"
+    out.mkdir()
+    base = serve(out)
+    site = with_feed(tmp_path, f"site_url: {base}\n")
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    old = "theme: {name: mkdocs, highlightjs: false}"
+    assert old in text
+    config.write_text(text.replace(old, "theme: {name: material, features: [navigation.instant]}"))
+    git(site, "init", "-q")
+    commit_all(site, "2024-05-01T10:00:00Z")
+    assert build(site, out, "--strict").returncode == 0
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    page.goto(f"{base}papers/")
+    page.wait_for_selector("[data-papershelf-ready]", state="attached")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("link[rel=alternate]").count() == 1
+    assert missing == []
 
 
 def dateless(result_text: str) -> list[str]:
@@ -299,7 +324,7 @@ def test_papers_without_a_date_are_reported_by_build_and_check_alike(tmp_path: P
     check = check_output(site)
     assert check.returncode == 1 and dateless(check.stdout) == warned
     relaxed = build(site, tmp_path / "relaxed")
-    assert relaxed.returncode == 0 and (tmp_path / "relaxed" / "papers" / "feed.xml").is_file()
+    assert relaxed.returncode == 0 and (tmp_path / "relaxed" / "feed.xml").is_file()
     # In git, an entry not committed yet is the one undated paper, named at its line.
     git(site, "init", "-q")
     commit_all(site, "2024-05-01T10:00:00Z")
@@ -329,7 +354,7 @@ def test_without_site_url_there_is_no_feed_but_the_rest_is_built(tmp_path: Path)
     assert check.returncode == 1 and check.stdout.startswith("mkdocs.yml: `site_url` is not set")
     relaxed = build(site, tmp_path / "relaxed")
     assert relaxed.returncode == 0
-    assert not (tmp_path / "relaxed" / "papers" / "feed.xml").exists()
+    assert not (tmp_path / "relaxed" / "feed.xml").exists()
     assert (tmp_path / "relaxed" / "papers" / "zhang2023chinese" / "index.html").is_file()
     index = (tmp_path / "relaxed" / "papers" / "index.html").read_text(encoding="utf-8")
     assert "application/atom+xml" not in index
@@ -339,7 +364,7 @@ def test_no_feed_unless_asked_for(tmp_path: Path) -> None:
     site = copy_fixture(tmp_path)
     result = build(site, tmp_path / "out", "--strict")
     assert result.returncode == 0, result.stderr
-    assert not (tmp_path / "out" / "papers" / "feed.xml").exists()
+    assert not (tmp_path / "out" / "feed.xml").exists()
 
 
 def test_newest_keeps_the_list_order_for_papers_added_together(load) -> None:

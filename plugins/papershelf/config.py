@@ -261,7 +261,7 @@ class PapershelfConfig(base.Config):
     strings = InterfaceTexts()
     """The site's own words for papershelf's interface, by id: `{index.filter: Search}`."""
     feed = c.Type(int, default=0)
-    """How many of the papers added last the Atom feed (`<path>/feed.xml`) lists; 0: no feed."""
+    """How many of the papers added last the Atom feed (`feed.xml`) lists; 0: no feed."""
     review = c.Choice(REVIEW_CHOICES, default="serve")
     """Where the text repair's uncertain passages are marked: under `mkdocs serve`, always, never."""
     references = ReferenceStyles()

@@ -80,7 +80,9 @@ class Layout:
 
     @property
     def feed_uri(self) -> str:
-        return f"{self.path}/{FEED_FILE}"
+        # At the site's root: Material takes every <link rel="alternate"> for a translation
+        # of the site and fetches the sitemap beside it (a 404 next to papers/).
+        return FEED_FILE
 
     def page_uri(self, paper: Paper) -> str:
         return f"{self.path}/{paper.slug}.md"
@@ -251,8 +253,10 @@ def plan_site(
         searchable = fulltext_files(library, cache.fulltext)
         data = {**data, **{f"{layout.path}/{name}": text for name, text in searchable.items()}}
     if cache.stats is None:
+        # The charts' links are SVG links (xlink:href), which no generator rewrites and
+        # Material's instant navigation leaves alone: final URLs, with Zensical too.
         stats_url = layout.url(layout.stats_uri)
-        index = _index_link(layout, layout.stats_uri, stats_url, source_links)
+        index = relative_url(layout.url(layout.index_uri), stats_url)
         cache.stats = stats_page(library, strings, index)
     if feed is not None:
         xml = feed_xml(library, feed, urls, layout.feed_uri, index_url, strings)

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from test_build import build, copy_fixture
+
+from papershelf.generate import HEAD_OVERRIDE
+from papershelf.markdown_ext import HEAD_META
 
 PAPERSHELF = Path(sys.executable).parent / "papershelf"
 LINES = (
@@ -204,3 +208,21 @@ def test_a_file_that_cannot_be_written_is_reported_and_the_rest_written(tmp_path
     assert "docs/papers/stats.md: could not be written or removed" in result.stdout
     assert (site / "docs" / "papers" / "zhang2023chinese.md").is_file()
     assert "papers/stats.md" not in manifest(site)
+
+
+def test_the_citation_tags_reach_head_through_the_override_it_names(tmp_path: Path) -> None:
+    site = ready(tmp_path)
+    first = generate(site)
+    assert first.returncode == 0 and "copy " in first.stderr and "custom_dir" in first.stderr
+    page = (site / "docs" / "papers" / "nonote2022.md").read_text(encoding="utf-8")
+    meta = json.loads(page.split("\n")[1])
+    assert '<meta name="citation_title" content="A Paper Without a Note">' in meta[HEAD_META]
+    overrides = site / "overrides"
+    overrides.mkdir()
+    shutil.copyfile(HEAD_OVERRIDE, overrides / "main.html")
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("theme: {", "theme: {custom_dir: overrides, ", 1))
+    assert "custom_dir: overrides" in config.read_text(encoding="utf-8")
+    second = generate(site)
+    assert second.returncode == 0 and "custom_dir" not in second.stderr, second.stderr

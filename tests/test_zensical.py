@@ -17,6 +17,7 @@ from conftest import build_site, commit_copy
 from test_corpus import scan
 from test_index_browser import SHOWN_KEYS, searched
 
+from papershelf.generate import HEAD_OVERRIDE
 from papershelf.index import fold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +73,16 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     """(MkDocs with the plugin, Zensical after generate), from two copies of the example."""
     plugin = copy_example(tmp_path_factory.mktemp("plugin"))
     mkdocs_out = build_site(plugin / "mkdocs.yml", plugin / "site", "--strict")
-    return mkdocs_out, zensical(copy_example(tmp_path_factory.mktemp("zensical")))
+    site = copy_example(tmp_path_factory.mktemp("zensical"))
+    # The theme override the README names, which puts the citation tags in <head>.
+    (site / "overrides").mkdir()
+    shutil.copyfile(HEAD_OVERRIDE, site / "overrides" / "main.html")
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1)
+    )
+    return mkdocs_out, zensical(site)
 
 
 def papers(site: Path) -> list[dict]:
@@ -115,12 +125,12 @@ def test_the_index_data_and_list_are_the_plugins(built) -> None:
     ours = (mkdocs_out / "papers" / "index.html").read_text(encoding="utf-8")
     list_of = lambda html: part(html, '<div class="papershelf-index"', "</ol>\n</section>\n</div>")  # noqa: E731
     assert list_of(theirs) == list_of(ours)
-    assert '<link rel="alternate" type="application/atom+xml" href="feed.xml"' in theirs
+    assert '<link rel="alternate" type="application/atom+xml" href="../feed.xml"' in theirs
 
 
 def test_the_feed_the_statistics_and_the_home_pages_macros_are_there(built) -> None:
     _, zensical_out = built
-    feed = ET.parse(zensical_out / "papers" / "feed.xml").getroot()
+    feed = ET.parse(zensical_out / "feed.xml").getroot()
     assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 41
     stats = (zensical_out / "papers" / "stats" / "index.html").read_text(encoding="utf-8")
     assert stats.count('class="papershelf-chart"') == 5 and 'href="../?month=2025-03"' in stats
@@ -206,3 +216,14 @@ def test_the_pages_workflows_fetch_the_history_and_zensicals_runs_what_these_tes
         assert checkout["with"]["fetch-depth"] == 0, name  # git dates for the feed
     runs = [s["run"] for s in steps["pages-zensical.yml"] if "run" in s]
     assert runs[-2:] == ["papershelf generate", "zensical build --clean --strict"]
+
+
+def test_zensical_pages_carry_the_plugins_citation_tags_in_head(built) -> None:
+    mkdocs_out, zensical_out = built
+    for record in papers(zensical_out):
+        ours = (mkdocs_out / record["url"] / "index.html").read_text(encoding="utf-8")
+        theirs = (zensical_out / record["url"] / "index.html").read_text(encoding="utf-8")
+        head = theirs[: theirs.index("</head>")]
+        tags = re.findall(r'<meta name="citation_[a-z_]+" content="[^"]*">', ours)
+        assert tags and all(tag in head for tag in tags), record["key"]
+        assert head.count('<script type="application/ld+json">') == 1, record["key"]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from .checks import feed_inputs
 from .library import Settings, load_library
 from .manifest import MANIFEST, Outcome, scan, sync
-from .markdown_ext import standalone
+from .markdown_ext import HEAD_META, standalone
 from .model import Library, Problem
 from .refcache import ReferenceCache, cache_path, formatted
 from .site import (
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .config import PapershelfConfig
 
 ASSETS = Path(__file__).parent / "theme" / "assets" / "papershelf"
+HEAD_OVERRIDE = Path(__file__).parent / "zensical" / "main.html"  # prints HEAD_META in <head>
 EXTENSION = "papershelf.markdown_ext"
 MACROS_MODULE = "papershelf.macros"
 _SLUG_LINK = re.compile(r"([a-z0-9-]+)\.md\b")
@@ -118,7 +119,24 @@ def generate(config_file: Path, config: PapershelfConfig, settings: Settings) ->
         problems.append(_own_index(f"{shown}/{layout.index_uri}"))
     problems += [*found.problems, *outcome.problems]
     pages = {layout.page_uri(e.paper) for e in library.entries}
+    if plan.heads and not _prints_head(site):
+        notes.append(
+            "the paper pages' citation tags (for Zotero and Google Scholar) reach <head> only "
+            f"through a theme override: copy {HEAD_OVERRIDE} into the folder that mkdocs.yml "
+            "names in theme: custom_dir: (or merge its block into your main.html)"
+        )
     return Generated(library, outcome, problems, sorted(found.persons & pages), notes)
+
+
+def _prints_head(site: SiteOptions) -> bool:
+    """Whether the theme override (`custom_dir`) has a main.html that prints HEAD_META."""
+    if not site.custom_dir:
+        return False
+    main = site.config_file.parent / site.custom_dir / "main.html"
+    try:
+        return HEAD_META in main.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
 
 
 def site_files(
@@ -129,7 +147,7 @@ def site_files(
     out: dict[str, bytes] = {}
     for uri, page in plan.pages.items():
         linked = frozenset(_SLUG_LINK.findall(page.markdown)) & slugs
-        out[uri] = standalone(page, sanitize, linked).encode("utf-8")
+        out[uri] = standalone(page, sanitize, linked, plan.heads.get(uri, "")).encode("utf-8")
     if plan.index_page:
         # Raw HTML, which no generator rewrites: its links are final URLs already.
         listing = (

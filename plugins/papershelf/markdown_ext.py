@@ -19,6 +19,7 @@ extension may stay listed for an MkDocs build with the plugin.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
-from .pages import PaperPage, unlink_missing
+from .pages import PaperPage, front_matter_json, unlink_missing
 from .paperhtml import finish
 
 log = logging.getLogger("mkdocs.plugins.papershelf")
@@ -39,11 +40,22 @@ _FIRST_LINE = re.compile(
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*\n", re.DOTALL)
 
 
-def standalone(page: PaperPage, sanitize: bool, linked: frozenset[str] = frozenset()) -> str:
+# The front matter key of a generated page's citation tags (Highwire meta tags, JSON-LD): only
+# a theme override can put them in <head> (`plugins/papershelf/zensical/main.html`).
+HEAD_META = "papershelf_head"
+
+
+def standalone(
+    page: PaperPage, sanitize: bool, linked: frozenset[str] = frozenset(), head: str = ""
+) -> str:
     """`page` as one Markdown file for the extension: its parts in place, each closed by an
     end marker, and the first line after the front matter saying how to finish it. `linked`:
-    the slugs of the paper pages the note links to."""
+    the slugs of the paper pages the note links to; `head`: the page's citation tags, which
+    a theme override prints in <head> from the front matter (`HEAD_META`)."""
     front, _, body = page.markdown.partition("\n---\n")
+    if head:
+        meta = json.loads(front.removeprefix("---\n"))
+        front = "---\n" + front_matter_json({**meta, HEAD_META: head})
     for marker, block in page.blocks.items():
         body = body.replace(marker, f"{marker}\n{block}\n{_end(page.token)}", 1)
     policy = "sanitize" if sanitize else "allow"

@@ -33,6 +33,7 @@ class SiteOptions:
     extra_css: tuple[str, ...] = ()
     extra_javascript: tuple[str, ...] = ()
     macros: dict[str, Any] | None = None  # the macros plugin's options, when it is listed
+    custom_dir: str = ""  # the theme's override folder (`theme: custom_dir:`)
     strings: Strings = field(default_factory=lambda: strings_for("en"))
 
     @property
@@ -60,6 +61,7 @@ def read_site(config_file: Path, settings: Settings, options: Any = None) -> Sit
         extra_css=tuple(_paths(data.get("extra_css"))),
         extra_javascript=tuple(_paths(data.get("extra_javascript"))),
         macros=_plugin(data.get("plugins"), "macros"),
+        custom_dir=str(theme.get("custom_dir") or ""),
         strings=strings_for(str(language or "en"), getattr(options, "strings", None)),
     )
 

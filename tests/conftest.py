@@ -6,7 +6,8 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,21 @@ def page(browser):
     yield tab
     context.close()
     assert errors == [], errors
+
+
+@contextmanager
+def index_tab(browser, url: str) -> Iterator:
+    """A tab of its own on the index page at `url`, once papershelf.js has wired it; no
+    script error may happen on it while it is in use."""
+    context = browser.new_context()
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(url)
+    tab.wait_for_selector("[data-papershelf-ready]", state="attached")
+    yield tab
+    context.close()
+    assert errors == []
 
 
 def build_site(config: Path, out: Path, *args: str) -> Path:

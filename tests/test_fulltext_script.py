@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import build_site
+from conftest import build_site, index_tab
 from test_index_script import TRICKY
 
 from papershelf.fulltext import (
@@ -49,15 +49,8 @@ def index_page(tmp_path_factory, serve, browser):
         encoding="utf-8",
     )
     out = build_site(work / "site" / "mkdocs.yml", work / "out", "--strict")
-    context = browser.new_context()
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.goto(f"{serve(out)}papers/")
-    tab.wait_for_selector("[data-papershelf-ready]", state="attached")
-    yield tab, out
-    context.close()
-    assert errors == []
+    with index_tab(browser, f"{serve(out)}papers/") as tab:
+        yield tab, out
 
 
 def test_query_lookups_match_python(index_page) -> None:

@@ -10,7 +10,7 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import build_site, commit_copy
+from conftest import build_site, commit_copy, index_tab
 
 from papershelf.index import fold
 
@@ -36,15 +36,8 @@ def samples(n: int = 300) -> list[str]:
 @pytest.fixture(scope="module")
 def index_page(tmp_path_factory, serve, browser):
     out = build_site(FIXTURE / "mkdocs.yml", tmp_path_factory.mktemp("script"), "--strict")
-    context = browser.new_context()
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.goto(f"{serve(out)}papers/")
-    tab.wait_for_selector("[data-papershelf-ready]", state="attached")
-    yield tab, out
-    context.close()
-    assert errors == []
+    with index_tab(browser, f"{serve(out)}papers/") as tab:
+        yield tab, out
 
 
 def test_folding_matches_python(index_page) -> None:

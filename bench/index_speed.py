@@ -224,7 +224,7 @@ def fetched(server: Server, start: int) -> tuple[int, int]:
     return sum(raw for _, raw, _ in sizes), len(sizes)
 
 
-def settled(page, count: int, timeout: float = 30_000) -> dict:  # noqa: ANN001
+def settled(page, count: int, timeout: float = 180_000) -> dict:  # noqa: ANN001
     page.wait_for_function(
         f"() => window.__settle.length >= {count} && window.__settle[{count - 1}].results !== null",
         timeout=timeout,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -242,6 +244,30 @@ def test_check_reports_a_search_separator_that_hides_chinese_words(
         text.replace("  - search\n", "  - search:\n      separator: '[\\s\\u200b\\-]+'\n"),
         encoding="utf-8",
     )
+    assert run(site, "check", monkeypatch=monkeypatch) == 0
+
+
+def test_check_and_the_build_report_materials_stemmer_for_a_chinese_theme(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace(
+        "name: mkdocs, highlightjs: false", "name: material, language: zh"
+    )
+    config.write_text(text, encoding="utf-8")
+    assert run(site, "check", monkeypatch=monkeypatch) == 1  # zh's default pipeline: stemmer
+    out = capsys.readouterr().out
+    assert "mkdocs.yml: Material's search `pipeline` holds `stemmer`" in out
+    assert "set `pipeline: []` under `- search:`" in out
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
+    assert "WARNING" in build.stderr and "holds `stemmer`" in build.stderr
+    config.write_text(text.replace("  - search\n", "  - search:\n      pipeline: []\n"))
     assert run(site, "check", monkeypatch=monkeypatch) == 0
 
 

@@ -151,7 +151,7 @@ def _site_problems(config_file: str, settings: Settings, library: Library) -> li
     from mkdocs.exceptions import ConfigurationError
     from mkdocs.structure.files import get_files
 
-    from .checks import feed_inputs, search_separator_problem
+    from .checks import feed_inputs, search_pipeline_problem, search_separator_problem
     from .site import Layout, link_problems, note_images, note_links
 
     try:
@@ -171,7 +171,8 @@ def _site_problems(config_file: str, settings: Settings, library: Library) -> li
     separator = None if fulltext else search_separator_problem(config, library)
     entries = load_options(config_file).feed
     _feed, feed_problems = feed_inputs(library, settings, entries, config, Path(config_file))
-    return [*link_problems(library, links), *filter(None, [separator]), *feed_problems]
+    pipeline = search_pipeline_problem(config)
+    return [*link_problems(library, links), *filter(None, [separator, pipeline]), *feed_problems]
 
 
 # ---------------------------------------------------------------- generate

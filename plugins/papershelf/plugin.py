@@ -13,7 +13,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .checks import feed_inputs, has_han, search_separator_problem
+from .checks import feed_inputs, has_han, search_pipeline_problem, search_separator_problem
 from .config import PapershelfConfig, notes_folder_problem, option_error, show_review, to_settings
 from .feed import FeedInputs
 from .gitdates import GitCache
@@ -239,7 +239,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         for problem in [
             *library.problems,
             *link_problems(library, links),
-            *filter(None, [separator]),
+            *filter(None, [separator, search_pipeline_problem(config)]),
             *feed_problems,
         ]:
             log.warning(str(problem))

@@ -88,3 +88,22 @@ def test_a_misspelt_text_id_is_reported(tmp_path: Path) -> None:
     )
     result = build(site, tmp_path / "out", "--strict")
     assert result.returncode != 0 and "no such text: index.filtr" in result.stderr
+
+
+def test_a_facet_of_the_site_takes_its_label_from_strings(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    labelled = "facets: [method]\n      strings: {facet.method: 方法}"
+    config.write_text(text.replace("facets: [method]", labelled))
+    result = build(site, tmp_path / "out", "--strict")
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "out" / "papers" / "index-data.json").read_text("utf-8"))
+    assert [f["label"] for f in data["facets"] if f["name"] == "method"] == ["方法"]
+    # a label for a facet the site does not have is a misspelling
+    config.write_text(
+        text.replace("facets: [method]", labelled.replace("facet.method", "facet.methd"))
+    )
+    result = build(site, tmp_path / "out2", "--strict")
+    assert result.returncode != 0 and "no such text: facet.methd" in result.stderr

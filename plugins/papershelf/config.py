@@ -82,12 +82,24 @@ class InterfaceTexts(c.Type[dict]):
             plural = isinstance(text, dict) and all(isinstance(v, str) for v in text.values())
             if not isinstance(text, str) and not plural:
                 raise c.ValidationError(f"the text of '{key}' must be a string, got {text!r}")
-        unknown = unknown_keys(texts)
+        # `facet.<name>` labels a facet of the `facets` option: checked once they are read.
+        unknown = [k for k in unknown_keys(texts) if not k.startswith("facet.")]
+        self._warn_unknown(unknown)
+        return {k: v for k, v in texts.items() if k not in unknown}
+
+    def post_validation(self, config: base.Config, key_name: str) -> None:
+        texts, facets = config[key_name], set(config.get("facets") or ())
+        unknown = [k for k in unknown_keys(texts) if k.startswith("facet.") and k[6:] not in facets]
+        self._warn_unknown(unknown)
+        config[key_name] = {k: v for k, v in texts.items() if k not in unknown}
+
+    def _warn_unknown(self, unknown: list[str]) -> None:
         if unknown:
             self.warnings.append(
-                f"no such text: {', '.join(unknown)}; the ids are listed in papershelf/i18n.py"
+                f"no such text: {', '.join(unknown)}; the ids are listed in papershelf/i18n.py "
+                f"({Path(__file__).with_name('i18n.py')}), and `facet.<name>` labels a facet "
+                "of the `facets` option"
             )
-        return {k: v for k, v in texts.items() if k not in unknown}
 
 
 class ReferenceStyles(c.ListOfItems[str]):

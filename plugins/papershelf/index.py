@@ -344,7 +344,9 @@ def index_data(
         out.append(
             _facet(
                 name,
-                name.replace("_", " ").capitalize(),
+                t(f"facet.{name}")
+                if f"facet.{name}" in t.table
+                else name.replace("_", " ").capitalize(),
                 values_of(functools.partial(_extra_values, name)),
                 text=True,
             )

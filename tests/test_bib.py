@@ -153,6 +153,27 @@ def test_links_from_howpublished(load, fields: str, project: str, code: str) -> 
 
 
 @pytest.mark.parametrize(
+    ("fields", "pdf", "project"),
+    [
+        pytest.param("url = {https://a.org/paper.PDF}", "https://a.org/paper.PDF", "", id="pdf"),
+        pytest.param(
+            "url = {https://a.org/p.pdf?dl=1}", "https://a.org/p.pdf?dl=1", "", id="pdf-query"
+        ),
+        pytest.param(
+            "url = {https://a.org/p.pdf}, pdf = {https://b.org/q.pdf}",
+            "https://b.org/q.pdf",
+            "",
+            id="pdf-field-wins",
+        ),
+        pytest.param("url = {https://a.org/pdf/}", "", "https://a.org/pdf/", id="a-page"),
+    ],
+)
+def test_a_url_that_is_a_pdf_is_the_pdf_link(load, fields: str, pdf: str, project: str) -> None:
+    links = load(f"@misc{{a, title = {{T}}, year = 2015, {fields}}}").entries[0].paper.links
+    assert (links.pdf, links.project) == (pdf, project)
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("Knuth, Donald E.", [Author("Donald E.", "", "Knuth")]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from . import latex
 from .identifiers import ARXIV_IN_URL, CODE_HOSTS
@@ -84,6 +85,9 @@ _LINK_FIELDS = {
 _LINK_NAMES = frozenset(name for names in _LINK_FIELDS.values() for name in names)
 
 
+_PDF_PATH = re.compile(r"\.pdf$", re.IGNORECASE)
+
+
 def links(f: Mapping[str, str], arxiv: str, doi: str, problem: Report) -> Links:
     """The paper's links; a field that is not an http(s) address is reported."""
     urls: dict[str, str] = {}
@@ -95,6 +99,11 @@ def links(f: Mapping[str, str], arxiv: str, doi: str, problem: Report) -> Links:
     main = urls.get("url", "") or _url_in_howpublished(f.get("howpublished", ""))
     main_is_code = bool(CODE_HOSTS.match(main))
     main_is_known = bool(ARXIV_IN_URL.search(main) or "doi.org/" in main.lower())
+    # A `url` that is a PDF file is the paper's PDF, not a project page.
+    main_is_pdf = bool(_PDF_PATH.search(urlsplit(main).path)) and not main_is_code
+    if main_is_pdf:
+        urls.setdefault("pdf", main)
+        main_is_known = True
     return Links(
         arxiv=f"https://arxiv.org/abs/{arxiv}" if arxiv else "",
         pdf=urls.get("pdf") or (f"https://arxiv.org/pdf/{arxiv}" if arxiv else ""),

@@ -62,9 +62,7 @@ def built_papers(out: Path) -> list[dict]:
     papers = json.loads((out / "papers.json").read_text(encoding="utf-8"))
     for paper in papers:
         page = (out / paper["url"] / "index.html").read_text(encoding="utf-8")
-        found = re.search(
-            r'<h2 id="notes">.*?</h2>(.*?)<h2 id="', page, re.S
-        )
+        found = re.search(r'<h2 id="notes">.*?</h2>(.*?)<h2 id="', page, re.S)
         note = re.sub(
             r'<details class="papershelf-uncertain">.*?</details>',
             "",

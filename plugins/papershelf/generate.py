@@ -102,6 +102,7 @@ def generate(config_file: Path, config: PapershelfConfig, settings: Settings) ->
         catalogue=config.catalogue,
         fulltext=config.fulltext,
         math=site.math,
+        snippets="pymdownx.snippets" in site.extensions,
         strings=site.strings,
         feed=feed,
         source_links=True,  # Zensical rewrites raw HTML's links too, from the source file

@@ -43,6 +43,7 @@ class PageOptions:
     strings: Strings = ENGLISH  # the interface's words
     review: bool = True  # mark the text repair's uncertain passages (`review` option)
     site_root: str = ""  # the site's root, relative to a paper page (`../../`)
+    snippets: bool = False  # pymdownx.snippets is on and notes are sanitized: escape its lines
 
 
 def author_list(entry: Entry, limit: int | None = None) -> str:
@@ -256,6 +257,19 @@ _MISSING_ANCHOR = re.compile(
 )
 
 
+# pymdownx.snippets puts a file's content in place of a line `--8<-- "file"` (and of the
+# names between two lone `--8<--` lines) anywhere in a page's Markdown, code blocks included,
+# from anywhere under the site's folder: a note could publish `.env` or `.git/config`. Its own
+# escape, a `;` before the marker, makes it print the line as written. (A line that has one
+# already is inert as it is.)
+_SNIPPET_LINE = re.compile(r"^([ \t]*+)(?=-++8<-)", re.MULTILINE)
+
+
+def inert_snippets(body: str) -> str:
+    """A note's Markdown with every pymdownx.snippets line escaped, so it is shown as text."""
+    return _SNIPPET_LINE.sub(r"\1;", body) if "8<-" in body else body
+
+
 def unlink_missing(html_text: str) -> str:
     """A page's HTML without the links `NoteLinks` found pointing at nothing (text kept)."""
     if MISSING_LINK not in html_text:
@@ -286,6 +300,7 @@ def paper_page(
         body = mark_uncertain(note, passages, options.strings)
         body = links.rewrite(replace(note, body=body)).strip() if links else body.strip()
         body = nest_headings(body)
+        body = inert_snippets(body) if options.snippets else body
     token = hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
     # Themes print these without escaping (Material's <title>, tags and description).
     meta = {

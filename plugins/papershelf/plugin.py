@@ -110,6 +110,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         self.settings = Settings(root=Path.cwd())
         self.layout = Layout()
         self.math = False  # pymdownx.arithmatex will typeset $...$
+        self.snippets = False  # pymdownx.snippets would read files named in the pages
         self.strings = ENGLISH  # the interface's words, in the site's language
         self.library: Library | None = None
         self.plan: SitePlan | None = None
@@ -144,6 +145,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
         if SCRIPT not in [str(script) for script in config.extra_javascript]:
             config.extra_javascript.append(SCRIPT)
         self.math = "pymdownx.arithmatex" in config.markdown_extensions
+        self.snippets = "pymdownx.snippets" in config.markdown_extensions
         self.layout = Layout(self.settings.path, config.use_directory_urls)
         cache_file = cache_path(settings.root)
         if self.references.path != cache_file:
@@ -193,6 +195,7 @@ class PapershelfPlugin(BasePlugin[PapershelfConfig]):
             catalogue=self.config.catalogue,
             fulltext=self.config.fulltext,
             math=self.math,
+            snippets=self.snippets,
             strings=self.strings,
             cache=self.site_cache,
             feed=feed,

@@ -184,6 +184,7 @@ def plan_site(
     catalogue: str = "papers.json",
     fulltext: bool = True,
     math: bool = False,
+    snippets: bool = False,
     strings: Strings = ENGLISH,
     cache: SiteCache | None = None,
     feed: FeedInputs | None = None,
@@ -204,7 +205,8 @@ def plan_site(
     leaves raw HTML alone: there they are final URLs (`../?tag=x`). `review`: whether pages
     mark the text repair's uncertain passages; `site_url` makes the old addresses' canonical
     links and the head tags' URLs absolute. `references`: each paper's formatted references,
-    by key; `downloads`: the kinds of one-entry files each paper gets (`bib`, `ris`, `csl`)."""
+    by key; `downloads`: the kinds of one-entry files each paper gets (`bib`, `ris`, `csl`).
+    `snippets`: pymdownx.snippets is on, so a sanitized note's `--8<--` lines are escaped."""
     cache = cache if cache is not None else SiteCache()
     by_key = library.by_key()
     index_url = layout.url(layout.index_uri)
@@ -227,7 +229,12 @@ def plan_site(
         # The site's root from the page: from its source file, for a generator (as its links)
         root = "../" * uri.count("/") if source_links else site_root(url)
         options = PageOptions(
-            index_url=index, math=math, strings=strings, review=review, site_root=root
+            index_url=index,
+            math=math,
+            strings=strings,
+            review=review,
+            site_root=root,
+            snippets=snippets and settings.raw_html == "sanitize",
         )
         citing = Citing(
             tuple(

@@ -19,6 +19,7 @@ from urllib.parse import unquote
 
 from markupsafe import Markup
 
+from .brackets import defuse_brackets
 from .i18n import ENGLISH, Strings
 from .markdown import fence_mask
 from .mathguard import neutralise_tex
@@ -301,6 +302,7 @@ def paper_page(
         body = links.rewrite(replace(note, body=body)).strip() if links else body.strip()
         body = nest_headings(body)
         body = inert_snippets(body) if options.snippets else body
+        body = defuse_brackets(body)  # linear time in Python-Markdown (brackets.py)
     token = hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
     # Themes print these without escaping (Material's <title>, tags and description).
     meta = {

@@ -745,3 +745,43 @@ def test_a_list_without_abstracts_filters_by_text_quietly(page, serve, tmp_path)
     wait_shown(page, keys(papers, lambda p: text_match(p, ["chinese"])))
     page.wait_for_timeout(300)  # the full-text index is fetched on focus
     assert [c for c in complaints if "papershelf" in c] == []
+
+
+@pytest.fixture(scope="module")
+def many_hits(tmp_path_factory, serve) -> str:
+    """250 papers with `policy` in every title, so one best-match group has 250 hits."""
+    work = tmp_path_factory.mktemp("many")
+    shutil.copytree(FIXTURE, work / "site")
+    shutil.rmtree(work / "site" / "bib" / "notes")
+    (work / "site" / "bib" / "notes").mkdir()
+    entries = [
+        f"@misc{{p{i:03d}, title = {{Policy study {i}}}, author = {{Doe, Jane}}, "
+        f"year = {{{2000 + i % 25}}}, month = {{{1 + i % 12}}}}}\n"
+        for i in range(250)
+    ]
+    (work / "site" / "bib" / "refs.bib").write_text("".join(entries), encoding="utf-8")
+    return serve(build_site(work / "site" / "mkdocs.yml", work / "out", "--strict"))
+
+
+def test_best_match_draws_the_first_hits_and_the_rest_on_demand(page, many_hits) -> None:
+    open_index(page, many_hits, "?q=policy")
+    searched(page)
+    title_group = "[data-papershelf-group=best-title]"
+    drawn = f"{title_group} .papershelf-item:not([hidden])"
+    page.wait_for_function(f"() => document.querySelectorAll('{drawn}').length === 100")
+    assert count_text(page) == "250 papers"  # the count is of every hit, drawn or not
+    assert page.text_content(f"{title_group} .papershelf-group-count").strip() == "250"
+    more = page.locator(f"{title_group} .papershelf-more")
+    assert more.is_visible() and more.text_content() == "Show 150 more"
+    more.click()
+    page.wait_for_function(f"() => document.querySelectorAll('{drawn}').length === 250")
+    assert not more.is_visible()
+    assert len(set(shown(page))) == 250
+    page.keyboard.press("End")
+    page.click("[data-papershelf-query]")
+    page.keyboard.type(" study")  # a new query: its first hits again
+    page.wait_for_function(f"() => document.querySelectorAll('{drawn}').length === 100")
+    page.select_option("[data-papershelf-sort]", "newest")  # other orders draw every hit
+    page.wait_for_function(
+        "() => document.querySelectorAll('.papershelf-item:not([hidden])').length === 250"
+    )

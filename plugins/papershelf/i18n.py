@@ -117,6 +117,7 @@ EN: dict[str, Text] = {
     "index.best.title": "In the title",
     "index.best.fields": "In the authors, venue, tags, summary or abstract",
     "index.best.note": "In the note",
+    "index.best.more": {"one": "Show {n} more", "other": "Show {n} more"},
     "search.link": {
         "one": "Search {n} paper and its note for “{q}” →",
         "other": "Search {n} papers and their notes for “{q}” →",
@@ -272,6 +273,7 @@ ZH: dict[str, Text] = {
     "index.best.title": "标题中",
     "index.best.fields": "作者、发表处、标签、总结或摘要中",
     "index.best.note": "笔记中",
+    "index.best.more": "再显示 {n} 篇",
     "search.link": "在 {n} 篇论文及其笔记中搜索“{q}” →",
     # ---- citing and saving (#11): add its texts below this line
     "section.cite": "引用",
@@ -416,6 +418,7 @@ ZH_HANT: dict[str, Text] = {
     "index.best.title": "標題中",
     "index.best.fields": "作者、發表處、標籤、總結或摘要中",
     "index.best.note": "筆記中",
+    "index.best.more": "再顯示 {n} 篇",
     "search.link": "在 {n} 篇論文及其筆記中搜尋「{q}」 →",
     # ---- citing and saving (#11): add its texts below this line
     "download.bib": "下載 .bib",

@@ -11,6 +11,9 @@
   var MAX_PARAMS = 100;
   var EAGER = 1500; // items restyled at once; beyond that, those near the viewport first
   var CHUNK = 250; // items restyled per batch in idle time after that
+  // Hits drawn at first in each best-match group, and how many more a click on its button
+  // adds: drawing thousands of ranked hits took the browser seconds a keystroke at 10,000.
+  var BEST_FIRST = 100, BEST_MORE = 400;
   var SHOWN = 8; // facet values listed before "Show more"
   var EXPANDED = 100; // after "Show more"; the type-ahead finds the rest
   var ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
@@ -598,6 +601,7 @@
       fulltext: { base: null, manifest: null, failed: false, chunks: new Map(),
         lookups: new Map(), words: new Map(), version: 0 },
       rankedKey: null, // the query the best-match groups were last arranged for
+      bestLimit: [BEST_FIRST, BEST_FIRST, BEST_FIRST], // hits drawn per best-match group
       // Snippets under the hits: for which query, the element per paper, the texts by slug
       // (promises), the papers waiting for theirs and how many texts are in flight.
       snippets: { key: null, els: new Map(), texts: new Map(), queue: [], active: 0 },
@@ -960,10 +964,10 @@
       in groups near the viewport are done now and the rest in idle time: restyling every
       item would hold up the frame, and off-screen groups are not rendered anyway. */
   function applyItems(ctrl) {
+    if (ctrl.layout === "best") { applyBest(ctrl); return; }
     var visible = ctrl.result.visible, shown = ctrl.shown, n = visible.length, changed = 0, i;
     for (i = 0; i < n; i++) if (visible[i] !== shown[i]) changed++;
-    // (The best-match groups are few and long: most of their items are near the viewport.)
-    var range = changed > EAGER && ctrl.layout !== "best" ? nearGroups(ctrl) : null;
+    var range = changed > EAGER ? nearGroups(ctrl) : null;
     for (i = 0; i < n; i++) {
       if (visible[i] === shown[i]) continue;
       var g = ctrl.groupOf[i];
@@ -972,6 +976,33 @@
       ctrl.items[i].hidden = !visible[i];
     }
     if (range) catchUp(ctrl);
+  }
+
+  /** The best-match layout: each group's list holds its first shown hits (`bestLimit`)
+      and nothing else, the rest waiting behind its button, so a keystroke moves a few
+      hundred elements whatever the number of hits; the counts are of every hit. */
+  function applyBest(ctrl) {
+    var visible = ctrl.result.visible, shown = ctrl.shown, want = new Uint8Array(visible.length);
+    ctrl.layouts.best.forEach(function (group, g) {
+      var drawn = [], n = 0, limit = ctrl.bestLimit[g];
+      group.items.forEach(function (i) { if (visible[i] && n++ < limit) drawn.push(i); });
+      drawn.forEach(function (i) { want[i] = 1; });
+      var key = drawn.join();
+      if (group.drawn !== key) {
+        group.drawn = key;
+        var list = document.createDocumentFragment();
+        drawn.forEach(function (i) { list.appendChild(ctrl.items[i]); });
+        group.list.replaceChildren(list);
+      }
+      group.more.hidden = n <= limit;
+      group.more.textContent = say(ctrl.strings, "index.best.more", { n: Math.min(n - limit, BEST_MORE) });
+    });
+    // (An item out of the page is hidden too, so that it comes back right in another order.)
+    for (var i = 0; i < visible.length; i++) {
+      if (want[i] === shown[i]) continue;
+      shown[i] = want[i];
+      ctrl.items[i].hidden = !want[i];
+    }
   }
 
   /** The groups (by position) the observer saw near the viewport, and one more each side. */
@@ -1141,7 +1172,7 @@
     var sections = document.createDocumentFragment();
     groups.forEach(function (group) {
       // The best-match groups are filled by rankItems, with the hits of the query.
-      if (mode === "best") group.items = [];
+      if (mode === "best") { group.items = []; group.drawn = ""; }
       var list = document.createDocumentFragment();
       group.items.forEach(function (i) { list.appendChild(ctrl.items[i]); });
       group.list.replaceChildren(list);
@@ -1163,8 +1194,15 @@
       });
     }
     if (mode === "best") {
-      return ["title", "fields", "note"].map(function (name) {
-        return groupView(groupSection("best-" + name, say(ctrl.strings, "index.best." + name)), []);
+      return ["title", "fields", "note"].map(function (name, g) {
+        var group = groupView(groupSection("best-" + name, say(ctrl.strings, "index.best." + name)), []);
+        group.more = button("", { class: "papershelf-more", hidden: "" });
+        group.more.addEventListener("click", function () {
+          ctrl.bestLimit[g] += BEST_MORE;
+          render(ctrl);
+        });
+        group.el.appendChild(group.more);
+        return group;
       });
     }
     readText(ctrl);
@@ -1285,28 +1323,16 @@
   }
 
   // ---------------------------------------------------------------- best match
-  /** Put the hits of the best-match layout in their groups (title, other fields or
-      abstract, note), newest first in each, moving only the items that are not in place:
-      a paper that no longer matches stays where it is, hidden. */
+  /** The hits of the best-match layout by group (title, other fields or abstract, note),
+      newest first in each; applyBest puts the first of them in the page. */
   function rankItems(ctrl) {
     var groups = ctrl.layouts.best, tier = ctrl.textMatch ? ctrl.textMatch.tier : null;
     if (!groups || !tier || ctrl.rankedKey === ctrl.textKey) return;
     ctrl.rankedKey = ctrl.textKey;
-    if (!ctrl.indexOf) {
-      ctrl.indexOf = new Map();
-      ctrl.items.forEach(function (li, i) { ctrl.indexOf.set(li, i); });
-    }
+    ctrl.bestLimit = [BEST_FIRST, BEST_FIRST, BEST_FIRST]; // a new query: its first hits
     groups.forEach(function (group, g) {
       group.items = [];
       for (var i = 0; i < tier.length; i++) if (tier[i] === g) group.items.push(i);
-      var list = group.list, at = list.firstChild;
-      var here = function (node) { return tier[ctrl.indexOf.get(node)] === g; };
-      group.items.forEach(function (i) {
-        var node = ctrl.items[i];
-        while (at && !here(at)) at = at.nextSibling;
-        if (node === at) at = at.nextSibling;
-        else list.insertBefore(node, at);
-      });
     });
     ctrl.groupShown.fill(-1);
     indexGroups(ctrl);
@@ -1383,16 +1409,35 @@
   /** The shown papers on or near the screen, in the order shown (a binary search over their
       positions: a handful of layout reads, whatever the length of the list). */
   function nearHits(ctrl) {
-    var order = shownInOrder(ctrl), margin = window.innerHeight;
-    var top = function (k) { return ctrl.items[order[k]].getBoundingClientRect().bottom; };
-    var lo = 0, hi = order.length;
-    while (lo < hi) { var mid = (lo + hi) >> 1; if (top(mid) < -margin) lo = mid + 1; else hi = mid; }
-    var out = [];
-    for (var k = lo; k < order.length && out.length < 40; k++) {
-      if (ctrl.items[order[k]].getBoundingClientRect().top > 2 * margin) break;
+    var order = shownInOrder(ctrl).filter(function (i) { return ctrl.shown[i]; });
+    var margin = window.innerHeight, out = [];
+    for (var k = firstOnScreen(ctrl, order); k < order.length && out.length < 40; k++) {
+      var box = ctrl.items[order[k]].getBoundingClientRect();
+      if (box.bottom < -margin) continue;
+      if (box.top > 2 * margin) break;
       out.push(order[k]);
     }
     return out;
+  }
+
+  /** Where the shown hits (`order`) meet the screen: a few before the item under its top
+      edge, found by hit tests. Asking the position of items far off screen made the browser
+      lay out thousands of them, which content-visibility had skipped: a bisection over
+      10,000 hits took 50 s. */
+  function firstOnScreen(ctrl, order) {
+    var list = ctrl.results.getBoundingClientRect();
+    if (list.top >= 0 || !order.length) return 0; // the list starts on screen, or below it
+    if (!ctrl.indexOf) {
+      ctrl.indexOf = new Map();
+      ctrl.items.forEach(function (li, i) { ctrl.indexOf.set(li, i); });
+    }
+    var x = list.left + Math.min(list.width / 2, 60);
+    for (var y = 4; y < window.innerHeight; y += 24) {
+      var el = document.elementFromPoint(x, y), li = el && el.closest(".papershelf-item");
+      var i = li ? ctrl.indexOf.get(li) : undefined;
+      if (i !== undefined && ctrl.result.visible[i]) return Math.max(0, order.indexOf(i) - 8);
+    }
+    return 0;
   }
 
   // ---------------------------------------------------------------- export

@@ -107,8 +107,9 @@ def publisher(paper: Paper, kind: str | None = None) -> str:
 
 
 def item_url(paper: Paper) -> str:
-    """The one address a reference prints: the arXiv abstract page, else the project page."""
-    return paper.links.arxiv or paper.links.project
+    """The one address a reference prints: the arXiv abstract page, else the project page,
+    else the paper's PDF (a `url` that is a PDF file, or a `pdf` field)."""
+    return paper.links.arxiv or paper.links.project or paper.links.pdf
 
 
 def item_doi(paper: Paper) -> str:

@@ -622,6 +622,7 @@
     observeGroups(ctrl);
     buildControls(ctrl);
     restore(ctrl, false);
+    dropTargetRules();
     root.setAttribute("data-papershelf-ready", "");
     performance.mark("papershelf-ready");
     return ctrl;
@@ -918,8 +919,36 @@
     if (read.dirty || search !== location.search) afterStartUp(function () { commit(ctrl, false); });
     if (!fromHistory && location.hash) { // the anchor may have moved
       var target = document.getElementById(decodeSafe(location.hash.slice(1)));
-      if (target && !target.closest("[hidden]")) target.scrollIntoView();
+      if (target && !target.closest("[hidden]")) {
+        drawUpTo(ctrl, target);
+        target.scrollIntoView();
+      }
     }
+  }
+
+  /** Draw for real the groups down to the one holding `target` (not at their estimated
+      height, which drawing them later would correct under the reader's eyes), so that a jump
+      to it lands. The stylesheet does the same with `:has(:target)` rules for a page without
+      this script; those rules cost every later change of the list a new look at each group
+      (facet clicks at 10,000 papers: p50 45 -> 28 ms without them), so the script drops
+      them once it has wired the list. */
+  function drawUpTo(ctrl, target) {
+    var group = target.closest(".papershelf-group"), groups = ctrl.layouts[ctrl.layout];
+    for (var g = 0; g < groups.length; g++) {
+      groups[g].el.style.contentVisibility = "visible";
+      if (groups[g].el === group) break;
+    }
+  }
+
+  function dropTargetRules() {
+    Array.prototype.forEach.call(document.styleSheets, function (sheet) {
+      var rules;
+      try { rules = sheet.cssRules; } catch (error) { return; } // another origin's sheet
+      for (var r = rules.length - 1; r >= 0; r--) {
+        var text = rules[r].selectorText || "";
+        if (text.indexOf(".papershelf-group:has(") >= 0 && text.indexOf(":target") >= 0) sheet.deleteRule(r);
+      }
+    });
   }
 
   function afterStartUp(task) {

@@ -72,8 +72,8 @@ def _defuse_paragraph(text: str) -> str:
 
 
 def _bad_brackets(text: str, code: list[tuple[int, int]]) -> set[int]:
-    """Positions of the `[` and `]` that are unclosed or nested deeper than DEPTH, and of the
-    `(` after a `]` that no `)` closes."""
+    """Positions of the `[` that are unclosed or nested deeper than DEPTH, and of the `(`
+    after a `]` that no `)` closes."""
     starts = [s for s, _ in code]
     bad: set[int] = set()
     open_brackets: list[int] = []
@@ -88,11 +88,8 @@ def _bad_brackets(text: str, code: list[tuple[int, int]]) -> set[int]:
             if len(open_brackets) > DEPTH:
                 bad.add(i)
         elif ch == "]":
-            if not open_brackets:
-                continue  # a lone `]` starts no scan
-            j = open_brackets.pop()
-            if j in bad:
-                bad.add(i)
+            if open_brackets:  # a `]` starts no scan, so it is never escaped (`\]` would
+                open_brackets.pop()  # close arithmatex's `\[` display math)
         elif ch == "(":
             open_parens.append(i)
             if i and text[i - 1] == "]":
